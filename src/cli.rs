@@ -1,0 +1,202 @@
+//! The command line: every flag, its help text and its raw parsing.
+//!
+//! The `///` comment on each field is its `--help` text. Values are parsed
+//! into checked types here (weights, columns, bounded integers); checks
+//! that need several flags at once happen in the subcommand.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::counts::{ColumnSpec, MAX_FACE};
+use crate::optim;
+
+/// Estimate a die's face probabilities by maximum likelihood.
+///
+/// diceml counts a roll log, fits softmax logits to it by gradient descent
+/// on the cross-entropy, and reports the fitted probabilities q beside the
+/// closed-form estimate p = counts / N.
+#[derive(Debug, Parser)]
+#[command(
+    name = "diceml",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Roll a simulated die and write the roll log (or its counts) as CSV.
+    #[command(after_help = SIMULATE_EXAMPLES)]
+    Simulate(SimulateArgs),
+    /// Fit a die's face probabilities to a roll log or a count table.
+    #[command(after_help = FIT_EXAMPLES)]
+    Fit(FitArgs),
+}
+
+const SIMULATE_EXAMPLES: &str = "\
+Examples:
+  diceml simulate --faces 6 --n 10000 --seed 1 > rolls.csv
+  diceml simulate --probs 1,1,1,1,1,2 --n 600 --seed 7
+  diceml simulate --faces 20 --n 1000000000000 --counts --seed 3";
+
+const FIT_EXAMPLES: &str = "\
+Examples:
+  diceml fit rolls.csv
+  diceml simulate --faces 6 --n 10000 --seed 1 | diceml fit - --format json
+  diceml fit --counts counts.csv --faces 20 --format csv";
+
+/// `diceml simulate`.
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// Number of faces K (faces are 1..K); defaults to the number of
+    /// --probs weights, or 6.
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u64).range(1..=MAX_FACE))]
+    pub faces: Option<u64>,
+
+    /// Number of rolls N.
+    #[arg(long, value_name = "N")]
+    pub n: u64,
+
+    /// A loaded die: K comma-separated weights (finite, non-negative, not
+    /// all zero), which diceml normalises to probabilities. Default: fair.
+    #[arg(long, value_name = "P1,...,PK", value_parser = parse_weights)]
+    pub probs: Option<Weights>,
+
+    /// Seed for the pinned generator (PCG64, see docs/cli.md); the same seed
+    /// and arguments give byte-identical output everywhere. Default: a
+    /// seed from the operating system.
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+
+    /// Write `face,count` rows (all K faces, zeros included) instead of one
+    /// row per roll; costs O(K) whatever N.
+    #[arg(long)]
+    pub counts: bool,
+
+    /// Write to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `diceml fit`.
+#[derive(Debug, Args)]
+pub struct FitArgs {
+    /// Roll logs (or count tables with --counts) to read and sum; none, or
+    /// `-`, reads standard input.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// The input is `face,count` rows (as `simulate --counts` writes); a
+    /// face listed twice is summed, a face with count 0 belongs to the die.
+    #[arg(long)]
+    pub counts: bool,
+
+    /// The column holding the faces, by header name or 1-based index
+    /// (default: the only column, or the one named `face`).
+    #[arg(long, value_name = "NAME|INDEX", value_parser = clap::value_parser!(ColumnSpec))]
+    pub column: Option<ColumnSpec>,
+
+    /// The die has faces 1..K (never-rolled faces count 0; a roll above K
+    /// is an error). Default: K is the largest face seen.
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u64).range(1..=MAX_FACE))]
+    pub faces: Option<u64>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Gradient-descent step size η (default 2 = 1/L for the curvature
+    /// bound L = 1/2; see docs/math.md).
+    #[arg(long, value_name = "ETA", value_parser = parse_positive, default_value_t = optim::DEFAULT_LEARNING_RATE)]
+    pub lr: f64,
+
+    /// Largest number of gradient steps.
+    #[arg(long, value_name = "N", default_value_t = optim::DEFAULT_MAX_ITER)]
+    pub max_iter: u64,
+
+    /// Stop when max_k |q_k − p_k| ≤ TOL.
+    #[arg(long, value_name = "TOL", value_parser = parse_positive, default_value_t = optim::DEFAULT_TOL)]
+    pub tol: f64,
+
+    /// Write to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// How `fit` writes its report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A table for people, with a summary.
+    Table,
+    /// One row per face: face,count,p,q,abs_diff.
+    Csv,
+    /// One JSON object (field names are stable).
+    Json,
+}
+
+/// Normalised face probabilities from `--probs`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Weights(pub Vec<f64>);
+
+/// Parses `w1,...,wK`: finite, non-negative, not all zero; normalised.
+pub fn parse_weights(text: &str) -> Result<Weights, String> {
+    let raw: Vec<f64> = text
+        .split(',')
+        .enumerate()
+        .map(|(i, w)| {
+            let w = w.trim();
+            match w.parse::<f64>() {
+                Ok(x) if x.is_finite() && x >= 0.0 => Ok(x),
+                _ => Err(format!(
+                    "weight {} ({w:?}) is not a finite non-negative number",
+                    i + 1
+                )),
+            }
+        })
+        .collect::<Result<_, _>>()?;
+    if raw.len() as u64 > MAX_FACE {
+        return Err(format!("at most {MAX_FACE} weights are allowed"));
+    }
+    let total: f64 = raw.iter().sum();
+    if total <= 0.0 {
+        return Err("the weights are all zero".into());
+    }
+    if !total.is_finite() {
+        return Err("the weights' sum overflows; scale them down".into());
+    }
+    Ok(Weights(raw.iter().map(|w| w / total).collect()))
+}
+
+fn parse_positive(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
+        _ => Err(format!("{text:?} is not a finite positive number")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn weights_are_normalised_and_checked() {
+        assert_eq!(parse_weights("1, 1,2").unwrap().0, vec![0.25, 0.25, 0.5]);
+        assert!(parse_weights("0,0").is_err());
+        assert!(parse_weights("1,-1").is_err());
+        assert!(parse_weights("1,nan").is_err());
+        assert!(parse_weights("1,inf").is_err());
+        assert!(parse_weights("1,,2").is_err());
+    }
+}

@@ -1,0 +1,5 @@
+//! One module per subcommand: each turns validated arguments into work by
+//! calling the library's modules, and holds no math of its own.
+
+pub mod fit;
+pub mod simulate;

@@ -1,0 +1,19 @@
+//! Error kinds that decide the exit code.
+//!
+//! Data errors are plain `anyhow` errors (exit 1). A [`UsageError`] is a
+//! mistake in the command line that clap cannot see, such as `--probs` with
+//! a different number of weights than `--faces`; it exits 2 like clap's own.
+
+use std::fmt;
+
+/// A command-line mistake found after parsing; exits with status 2.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageError(pub String);
+
+impl fmt::Display for UsageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}

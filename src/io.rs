@@ -1,0 +1,60 @@
+//! The edges: opening inputs and outputs, where `-` (or nothing) means the
+//! standard streams. Nothing else in diceml touches files or stdio.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Read, Write};
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+/// The name that stands for standard input in messages.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// An opened input and the name to show in `name:line:` messages.
+pub struct Input {
+    /// Where the bytes come from.
+    pub reader: Box<dyn Read>,
+    /// The file's path as given, or [`STDIN_NAME`].
+    pub name: String,
+}
+
+/// Opens `path` for reading; `-` is standard input.
+pub fn open_input(path: &Path) -> Result<Input> {
+    if path == Path::new("-") {
+        return Ok(Input {
+            reader: Box::new(io::stdin().lock()),
+            name: STDIN_NAME.to_string(),
+        });
+    }
+    let name = path.display().to_string();
+    let file = File::open(path).with_context(|| format!("{name}: cannot open"))?;
+    Ok(Input {
+        reader: Box::new(file),
+        name,
+    })
+}
+
+/// A buffered writer to `path`, or to standard output when `path` is `None`
+/// or `-`. Callers must `flush()` it and propagate the error.
+pub fn open_output(path: Option<&Path>) -> Result<Box<dyn Write>> {
+    const CAPACITY: usize = 1 << 16;
+    match path {
+        Some(p) if p != Path::new("-") => {
+            let file =
+                File::create(p).with_context(|| format!("{}: cannot create", p.display()))?;
+            Ok(Box::new(BufWriter::with_capacity(CAPACITY, file)))
+        }
+        _ => Ok(Box::new(BufWriter::with_capacity(
+            CAPACITY,
+            io::stdout().lock(),
+        ))),
+    }
+}
+
+/// True when `err` comes from writing to a closed pipe (`| head`), which
+/// diceml treats as a normal end.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain()
+        .filter_map(|e| e.downcast_ref::<io::Error>())
+        .any(|e| e.kind() == io::ErrorKind::BrokenPipe)
+}

@@ -1,0 +1,1 @@
+//! Statistics of a fitted die: goodness-of-fit tests, intervals, Bayes.

@@ -1,0 +1,10 @@
+//! Integration tests: each runs the real `diceml` binary.
+//!
+//! - `simulate`: seeded streams against the independent Python goldens,
+//!   counts, loaded dice, usage errors, closed pipes;
+//! - `fit`: the simulate | fit pipeline, JSON/CSV/table output, headers and
+//!   columns, zero-count faces, bad input with file:line, degenerate input.
+
+mod fit;
+mod simulate;
+mod util;
