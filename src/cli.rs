@@ -8,8 +8,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::counts::{ColumnSpec, MAX_FACE};
 use crate::optim;
+use crate::read::domain::MAX_FACE;
+use crate::read::{ColumnSpec, ReadOptions};
 
 /// Estimate a die's face probabilities by maximum likelihood.
 ///
@@ -37,6 +38,9 @@ pub enum Command {
     /// Fit a die's face probabilities to a roll log or a count table.
     #[command(after_help = FIT_EXAMPLES)]
     Fit(FitArgs),
+    /// Count a roll log into `face,count` rows that `fit --counts` reads.
+    #[command(after_help = COUNT_EXAMPLES)]
+    Count(CountArgs),
 }
 
 const SIMULATE_EXAMPLES: &str = "\
@@ -50,6 +54,12 @@ Examples:
   diceml fit rolls.csv
   diceml simulate --faces 6 --n 10000 --seed 1 | diceml fit - --format json
   diceml fit --counts counts.csv --faces 20 --format csv";
+
+const COUNT_EXAMPLES: &str = "\
+Examples:
+  diceml count big.csv > big.counts && diceml fit --counts big.counts
+  diceml count part1.csv > a.counts; diceml count part2.csv > b.counts; diceml fit --counts a.counts b.counts
+  diceml count --by player bot.csv";
 
 /// `diceml simulate`.
 #[derive(Debug, Args)]
@@ -65,8 +75,12 @@ pub struct SimulateArgs {
 
     /// A loaded die: K comma-separated weights (finite, non-negative, not
     /// all zero), which diceml normalises to probabilities. Default: fair.
-    #[arg(long, value_name = "P1,...,PK", value_parser = parse_weights)]
+    #[arg(long, value_name = "P1,...,PK", value_parser = parse_weights, allow_hyphen_values = true)]
     pub probs: Option<Weights>,
+
+    /// Write these face labels instead of 1..K (K = the number of labels).
+    #[arg(long, value_name = "A,B,...", value_parser = parse_labels, allow_hyphen_values = true)]
+    pub labels: Option<Labels>,
 
     /// Seed for the pinned generator (PCG64, see docs/cli.md); the same seed
     /// and arguments give byte-identical output everywhere. Default: a
@@ -84,16 +98,18 @@ pub struct SimulateArgs {
     pub output: Option<PathBuf>,
 }
 
-/// `diceml fit`.
+/// Where the rolls come from and how to read them; shared by `fit` and
+/// `count`.
 #[derive(Debug, Args)]
-pub struct FitArgs {
+pub struct InputArgs {
     /// Roll logs (or count tables with --counts) to read and sum; none, or
     /// `-`, reads standard input.
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
 
-    /// The input is `face,count` rows (as `simulate --counts` writes); a
-    /// face listed twice is summed, a face with count 0 belongs to the die.
+    /// The inputs are `face,count` tables (as `simulate --counts` and
+    /// `count` write; with --by, `group,face,count`); a face listed twice is
+    /// summed, a face with count 0 belongs to the die.
     #[arg(long)]
     pub counts: bool,
 
@@ -102,10 +118,68 @@ pub struct FitArgs {
     #[arg(long, value_name = "NAME|INDEX", value_parser = clap::value_parser!(ColumnSpec))]
     pub column: Option<ColumnSpec>,
 
-    /// The die has faces 1..K (never-rolled faces count 0; a roll above K
-    /// is an error). Default: K is the largest face seen.
-    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u64).range(1..=MAX_FACE))]
+    /// Fit every group in this column (a die id, a player, a session)
+    /// separately, in one pass, with a homogeneity test across groups.
+    #[arg(long, value_name = "NAME|INDEX", value_parser = clap::value_parser!(ColumnSpec))]
+    pub by: Option<ColumnSpec>,
+
+    /// The die has integer faces 1..K (never-rolled faces count 0; a roll
+    /// outside 1..K is an error). Default: faces from 1 (or 0 when a 0
+    /// appears) to the largest face seen.
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u64).range(1..=MAX_FACE), conflicts_with = "labels")]
     pub faces: Option<u64>,
+
+    /// The die's faces are these labels, in this order (e.g. `-,0,+` for a
+    /// Fate die, `H,T` for a coin); a roll outside them is an error.
+    #[arg(long, value_name = "A,B,...", value_parser = parse_labels, allow_hyphen_values = true)]
+    pub labels: Option<Labels>,
+
+    /// Field delimiter: one character, or `\t` for tabs.
+    #[arg(long, short, value_name = "C", value_parser = parse_delimiter, default_value = ",")]
+    pub delimiter: Delimiter,
+
+    /// The inputs have no header row: every row is data.
+    #[arg(long)]
+    pub no_header: bool,
+
+    /// Count and report invalid rows (by reason) instead of stopping at the
+    /// first one.
+    #[arg(long)]
+    pub skip_invalid: bool,
+}
+
+impl InputArgs {
+    /// The reader's options.
+    pub fn read_options(&self) -> ReadOptions {
+        ReadOptions {
+            counts: self.counts,
+            column: self.column.clone(),
+            by: self.by.clone(),
+            faces: self.faces,
+            labels: self.labels.as_ref().map(|l| l.0.clone()),
+            delimiter: self.delimiter.0,
+            no_header: self.no_header,
+            skip_invalid: self.skip_invalid,
+        }
+    }
+}
+
+/// `diceml count`.
+#[derive(Debug, Args)]
+pub struct CountArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Write to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `diceml fit`.
+#[derive(Debug, Args)]
+pub struct FitArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -173,6 +247,43 @@ pub fn parse_weights(text: &str) -> Result<Weights, String> {
     Ok(Weights(raw.iter().map(|w| w / total).collect()))
 }
 
+/// Face labels from `--labels`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Labels(pub Vec<String>);
+
+/// Parses `A,B,...`: non-empty, distinct labels (surrounding spaces trimmed).
+pub fn parse_labels(text: &str) -> Result<Labels, String> {
+    let labels: Vec<String> = text.split(',').map(|l| l.trim().to_string()).collect();
+    if let Some(i) = labels.iter().position(String::is_empty) {
+        return Err(format!("label {} is empty", i + 1));
+    }
+    let mut seen = std::collections::HashSet::new();
+    if let Some(dup) = labels.iter().find(|l| !seen.insert(l.as_str())) {
+        return Err(format!("label {dup:?} is listed twice"));
+    }
+    if labels.len() as u64 > MAX_FACE {
+        return Err(format!("at most {MAX_FACE} labels are allowed"));
+    }
+    Ok(Labels(labels))
+}
+
+/// A field delimiter byte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Delimiter(pub u8);
+
+/// Parses one ASCII character, or `\t` (also `tab`) for a tab.
+pub fn parse_delimiter(text: &str) -> Result<Delimiter, String> {
+    match text {
+        "\\t" | "tab" | "\t" => Ok(Delimiter(b'\t')),
+        _ if text.len() == 1 && text.is_ascii() && !matches!(text, "\"" | "\n" | "\r" | "#") => {
+            Ok(Delimiter(text.as_bytes()[0]))
+        }
+        _ => Err(format!(
+            "{text:?} is not a delimiter: give one ASCII character other than a quote, # or a line break, or \\t"
+        )),
+    }
+}
+
 fn parse_positive(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
@@ -198,5 +309,16 @@ mod tests {
         assert!(parse_weights("1,nan").is_err());
         assert!(parse_weights("1,inf").is_err());
         assert!(parse_weights("1,,2").is_err());
+    }
+
+    #[test]
+    fn labels_and_delimiters() {
+        assert_eq!(parse_labels("-, 0 ,+").unwrap().0, vec!["-", "0", "+"]);
+        assert!(parse_labels("H,H").is_err());
+        assert!(parse_labels("H,,T").is_err());
+        assert_eq!(parse_delimiter("\\t").unwrap(), Delimiter(b'\t'));
+        assert_eq!(parse_delimiter(";").unwrap(), Delimiter(b';'));
+        assert!(parse_delimiter("\"").is_err());
+        assert!(parse_delimiter(";;").is_err());
     }
 }

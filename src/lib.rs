@@ -3,21 +3,23 @@
 //! The library holds one module per concern; `src/main.rs` only parses the
 //! command line and maps the result of [`run`] to an exit code.
 //!
-//! - [`counts`]: reading roll logs and count tables into per-face counts;
+//! - [`read`]: reading roll logs and count tables into per-group, per-face counts;
 //! - [`softmax`]: softmax, log-sum-exp, cross-entropy and its gradient;
 //! - [`optim`]: fitting logits by gradient descent;
 //! - [`sample`]: the pinned generator and the die samplers;
 //! - [`stats`]: goodness-of-fit tests, intervals and the Bayesian view;
-//! - [`report`]: the table, CSV and JSON reports;
+//! - [`analysis`]: from counts to the fit and statistics of each die;
+//! - [`report`]: the table, CSV and JSON renderings;
 //! - [`io`]: files and standard streams;
 //! - [`cmd`]: one module per subcommand, wiring the above together.
 
+pub mod analysis;
 pub mod cli;
 pub mod cmd;
-pub mod counts;
 pub mod error;
 pub mod io;
 pub mod optim;
+pub mod read;
 pub mod report;
 pub mod sample;
 pub mod softmax;
@@ -28,5 +30,6 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
     match cli.command {
         cli::Command::Simulate(args) => cmd::simulate::run(args),
         cli::Command::Fit(args) => cmd::fit::run(args),
+        cli::Command::Count(args) => cmd::count::run(args),
     }
 }

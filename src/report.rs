@@ -1,135 +1,17 @@
-//! The fit report and its three renderings: a table for people, CSV for
-//! pipelines and JSON for programs.
+//! Rendering reports: a table for people, CSV for pipelines and JSON for
+//! programs, plus the `face,count` tables that `count` writes.
 //!
-//! [`FitReport`] gathers everything `diceml fit` knows; its field names are
-//! the JSON contract (later versions add fields, never rename them). Only
-//! this module formats numbers. Floats go out with full round-trip
+//! Only this module formats numbers. Floats go out with full round-trip
 //! precision in CSV and JSON; every float reported is finite.
 
 use std::io::Write;
 
-use serde::Serialize;
-
+use crate::analysis::{DieReport, InputSummary, Report};
 use crate::cli::Format;
-use crate::counts::Counts;
-use crate::optim::Fit;
-use crate::softmax;
-
-/// One face of the report.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FaceRow {
-    /// The face's label (always a string).
-    pub face: String,
-    /// How many times it was rolled.
-    pub count: u64,
-    /// Closed-form MLE p = count / N.
-    pub p: f64,
-    /// Fitted probability q = softmax(a).
-    pub q: f64,
-    /// |q − p|.
-    pub abs_diff: f64,
-    /// Fitted logit, centred over the faces with p > 0; null where it is −∞.
-    pub logit: Option<f64>,
-}
-
-/// The optimiser's summary.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FitSummary {
-    /// The method: "gd" (gradient descent).
-    pub method: &'static str,
-    /// Gradient steps taken.
-    pub iterations: u64,
-    /// True exactly when `max_abs_diff ≤ tol`.
-    pub converged: bool,
-    /// The stopping threshold on max_k |q_k − p_k|.
-    pub tol: f64,
-    /// The step size η.
-    pub learning_rate: f64,
-    /// The iteration budget.
-    pub max_iter: u64,
-    /// H(p, q) in nats.
-    pub cross_entropy: f64,
-    /// H(p) in nats.
-    pub entropy: f64,
-    /// KL(p‖q) = H(p, q) − H(p) in nats, computed directly.
-    pub kl: f64,
-    /// max_k |q_k − p_k|, the gradient's max-norm.
-    pub max_abs_diff: f64,
-    /// How logits are pinned: "centred" (mean 0 over faces with p > 0).
-    pub logits: &'static str,
-    /// Faces never rolled: q = 0 there and the logit is −∞ (null).
-    pub zero_count_faces: Vec<String>,
-}
-
-/// Everything `diceml fit` reports about one die.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FitReport {
-    /// Number of rolls N.
-    pub n: u64,
-    /// Number of faces K.
-    pub k: usize,
-    /// True when K is the largest face seen rather than `--faces`.
-    pub k_inferred: bool,
-    /// The header row that was read, or null.
-    pub header: Option<String>,
-    /// Per-face results.
-    pub faces: Vec<FaceRow>,
-    /// The fit.
-    pub fit: FitSummary,
-}
-
-impl FitReport {
-    /// Assembles the report from the counts, the target p and the fit.
-    pub fn new(counts: &Counts, p: &[f64], fit: &Fit) -> Self {
-        let faces = counts
-            .faces
-            .iter()
-            .zip(&counts.counts)
-            .enumerate()
-            .map(|(k, (face, &count))| FaceRow {
-                face: face.clone(),
-                count,
-                p: p[k],
-                q: fit.q[k],
-                abs_diff: (fit.q[k] - p[k]).abs(),
-                logit: fit.logits[k],
-            })
-            .collect();
-        let zero_count_faces = counts
-            .faces
-            .iter()
-            .zip(&counts.counts)
-            .filter(|(_, &c)| c == 0)
-            .map(|(f, _)| f.clone())
-            .collect();
-        let entropy = softmax::entropy(p);
-        let kl = softmax::kl_divergence(p, &fit.q);
-        FitReport {
-            n: counts.n,
-            k: counts.faces.len(),
-            k_inferred: counts.k_inferred,
-            header: counts.header.clone(),
-            faces,
-            fit: FitSummary {
-                method: "gd",
-                iterations: fit.iterations,
-                converged: fit.converged,
-                tol: fit.options.tol,
-                learning_rate: fit.options.learning_rate,
-                max_iter: fit.options.max_iter,
-                cross_entropy: entropy + kl,
-                entropy,
-                kl,
-                max_abs_diff: fit.max_abs_diff,
-                logits: "centred",
-                zero_count_faces,
-            },
-        }
-    }
-}
+use crate::read::{Dataset, Skipped};
 
 /// Writes the report in the chosen format.
-pub fn write(out: &mut dyn Write, report: &FitReport, format: Format) -> std::io::Result<()> {
+pub fn write(out: &mut dyn Write, report: &Report, format: Format) -> std::io::Result<()> {
     match format {
         Format::Table => write_table(out, report),
         Format::Csv => write_csv(out, report),
@@ -140,10 +22,33 @@ pub fn write(out: &mut dyn Write, report: &FitReport, format: Format) -> std::io
     }
 }
 
-/// CSV: `face,count,p,q,abs_diff`, floats in shortest round-trip form.
-fn write_csv(out: &mut dyn Write, report: &FitReport) -> std::io::Result<()> {
-    writeln!(out, "face,count,p,q,abs_diff")?;
-    for row in &report.faces {
+/// CSV: `face,count,p,q,abs_diff` (with `--by`, a leading `group`), floats
+/// in shortest round-trip form.
+fn write_csv(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
+    match report {
+        Report::Single(single) => {
+            writeln!(out, "face,count,p,q,abs_diff")?;
+            write_csv_rows(out, None, &single.die)
+        }
+        Report::Grouped(grouped) => {
+            writeln!(out, "group,face,count,p,q,abs_diff")?;
+            grouped
+                .groups
+                .iter()
+                .try_for_each(|g| write_csv_rows(out, Some(&g.group), &g.die))
+        }
+    }
+}
+
+fn write_csv_rows(
+    out: &mut dyn Write,
+    group: Option<&str>,
+    die: &DieReport,
+) -> std::io::Result<()> {
+    for row in &die.faces {
+        if let Some(g) = group {
+            write!(out, "{},", csv_field(g))?;
+        }
         writeln!(
             out,
             "{},{},{:?},{:?},{:?}",
@@ -157,9 +62,34 @@ fn write_csv(out: &mut dyn Write, report: &FitReport) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Quotes a CSV field when it holds a delimiter, quote or line break.
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
+/// Writes the counts of `data` as `face,count` rows (with groups,
+/// `group,face,count`), every face of the die included.
+pub fn write_counts(out: &mut dyn Write, data: &Dataset, grouped: bool) -> std::io::Result<()> {
+    out.write_all(if grouped {
+        b"group,face,count\n"
+    } else {
+        b"face,count\n"
+    })?;
+    for g in &data.groups {
+        for (face, count) in data.faces.iter().zip(&g.counts) {
+            if grouped {
+                write!(out, "{},", csv_field(g.name.as_deref().unwrap_or_default()))?;
+            }
+            writeln!(out, "{},{count}", csv_field(face))?;
+        }
+    }
+    Ok(())
+}
+
+/// Quotes a CSV field when diceml's reader would not read it back as is:
+/// it holds a comma, quote or line break, starts with `#` or a space, or is
+/// empty.
+pub fn csv_field(text: &str) -> String {
+    let plain = !text.is_empty()
+        && !text.contains([',', '"', '\n', '\r', ';', '\t'])
+        && !text.starts_with(['#', ' '])
+        && !text.ends_with(' ');
+    if !plain {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
         text.to_string()
@@ -185,15 +115,38 @@ fn prob(x: f64) -> String {
     }
 }
 
-fn write_table(out: &mut dyn Write, r: &FitReport) -> std::io::Result<()> {
-    let face_w = r
+fn write_table(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
+    match report {
+        Report::Single(single) => {
+            write_die_table(out, &single.die)?;
+            write_input_notes(out, &single.input)
+        }
+        Report::Grouped(grouped) => {
+            for g in &grouped.groups {
+                writeln!(out, "== group {}", g.group)?;
+                write_die_table(out, &g.die)?;
+                writeln!(out)?;
+            }
+            writeln!(
+                out,
+                "{} groups, K = {}",
+                grouped.groups.len(),
+                grouped.faces.len()
+            )?;
+            write_skipped(out, &grouped.input)
+        }
+    }
+}
+
+fn write_die_table(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> {
+    let face_w = die
         .faces
         .iter()
         .map(|f| f.face.chars().count())
         .max()
         .unwrap_or(0)
         .max(4);
-    let count_w = r
+    let count_w = die
         .faces
         .iter()
         .map(|f| f.count.to_string().len())
@@ -205,7 +158,7 @@ fn write_table(out: &mut dyn Write, r: &FitReport) -> std::io::Result<()> {
         "{:>face_w$}  {:>count_w$}  {:>9}  {:>9}  {:>9}",
         "face", "count", "p", "q", "|q - p|"
     )?;
-    for f in &r.faces {
+    for f in &die.faces {
         writeln!(
             out,
             "{:>face_w$}  {:>count_w$}  {:>9}  {:>9}  {:>9}",
@@ -216,18 +169,13 @@ fn write_table(out: &mut dyn Write, r: &FitReport) -> std::io::Result<()> {
             small(f.abs_diff)
         )?;
     }
-    let fit = &r.fit;
+    let fit = &die.fit;
     writeln!(out)?;
-    let k_note = if r.k_inferred {
-        " (inferred: the largest face seen; set it with --faces)"
-    } else {
-        ""
-    };
-    writeln!(out, "N = {}, K = {}{}", r.n, r.k, k_note)?;
+    writeln!(out, "N = {}, K = {}", die.n, die.k)?;
     if !fit.zero_count_faces.is_empty() {
         writeln!(
             out,
-            "never rolled: face {} (fitted q = 0 exactly, logit = -inf)",
+            "never rolled: {} (fitted q = 0 exactly, logit = -inf)",
             fit.zero_count_faces.join(", ")
         )?;
     }
@@ -257,8 +205,47 @@ fn write_table(out: &mut dyn Write, r: &FitReport) -> std::io::Result<()> {
         fit.entropy,
         fit.cross_entropy,
         small(fit.kl)
-    )?;
-    Ok(())
+    )
+}
+
+fn write_input_notes(out: &mut dyn Write, input: &InputSummary) -> std::io::Result<()> {
+    if input.k_inferred {
+        let how = match input.kind {
+            crate::read::domain::Kind::Integer => {
+                "K inferred: the largest face seen (set it with --faces)"
+            }
+            crate::read::domain::Kind::Labels => {
+                "faces are the labels seen (declare them with --labels)"
+            }
+        };
+        writeln!(out, "{how}")?;
+    }
+    match &input.header {
+        Some(h) => writeln!(out, "header read: {h}")?,
+        None => writeln!(out, "no header row")?,
+    }
+    write_skipped(out, input)
+}
+
+fn write_skipped(out: &mut dyn Write, input: &InputSummary) -> std::io::Result<()> {
+    if input.skipped.rows == 0 {
+        return Ok(());
+    }
+    writeln!(out, "{}", skipped_note(&input.skipped))
+}
+
+/// One line saying how many rows `--skip-invalid` skipped, and why.
+pub fn skipped_note(skipped: &Skipped) -> String {
+    let reasons: Vec<String> = skipped
+        .reasons
+        .iter()
+        .map(|(r, n)| format!("{n} {r}"))
+        .collect();
+    format!(
+        "skipped {} invalid row(s): {}",
+        skipped.rows,
+        reasons.join(", ")
+    )
 }
 
 #[cfg(test)]
@@ -270,6 +257,8 @@ mod tests {
         assert_eq!(csv_field("1"), "1");
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("#"), "\"#\"");
+        assert_eq!(csv_field(""), "\"\"");
     }
 
     #[test]

@@ -8,6 +8,7 @@ use anyhow::Result;
 use crate::cli::SimulateArgs;
 use crate::error::UsageError;
 use crate::io;
+use crate::report;
 use crate::sample::{self, AliasTable, DiceRng};
 
 /// The die to roll, after checking `--faces` against `--probs`.
@@ -20,16 +21,38 @@ pub enum Die {
 }
 
 impl Die {
-    /// Reconciles `--faces` and `--probs`: K defaults to the number of
-    /// weights, or 6; a mismatch is a usage error.
-    pub fn from_args(faces: Option<u64>, probs: Option<&[f64]>) -> Result<Die, UsageError> {
-        match (faces, probs) {
-            (Some(k), Some(p)) if p.len() as u64 != k => Err(UsageError(format!(
-                "--faces {k} does not match the {} weights given to --probs",
-                p.len()
-            ))),
-            (_, Some(p)) => Ok(Die::Loaded(p.to_vec())),
-            (k, None) => Ok(Die::Fair(k.unwrap_or(6))),
+    /// Reconciles `--faces`, `--probs` and `--labels`: K defaults to the
+    /// number of weights or labels, or 6; a mismatch is a usage error.
+    pub fn from_args(
+        faces: Option<u64>,
+        probs: Option<&[f64]>,
+        labels: Option<usize>,
+    ) -> Result<Die, UsageError> {
+        let labels = labels.map(|n| n as u64);
+        let weights = probs.map(|p| p.len() as u64);
+        let mismatch = |a: &str, x: u64, b: &str, y: u64| {
+            UsageError(format!(
+                "{a} gives {x} faces but {b} gives {y}; they must agree"
+            ))
+        };
+        if let (Some(k), Some(w)) = (faces, weights) {
+            if k != w {
+                return Err(mismatch("--faces", k, "--probs", w));
+            }
+        }
+        if let (Some(l), Some(k)) = (labels, faces.or(weights)) {
+            if l != k {
+                let other = if faces.is_some() {
+                    "--faces"
+                } else {
+                    "--probs"
+                };
+                return Err(mismatch("--labels", l, other, k));
+            }
+        }
+        match probs {
+            Some(p) => Ok(Die::Loaded(p.to_vec())),
+            None => Ok(Die::Fair(faces.or(labels).unwrap_or(6))),
         }
     }
 
@@ -52,35 +75,72 @@ impl Die {
 
 /// Runs `diceml simulate`.
 pub fn run(args: SimulateArgs) -> Result<()> {
-    let die = Die::from_args(args.faces, args.probs.as_ref().map(|w| w.0.as_slice()))?;
+    let labels = args.labels.as_ref().map(|l| l.0.as_slice());
+    let die = Die::from_args(
+        args.faces,
+        args.probs.as_ref().map(|w| w.0.as_slice()),
+        labels.map(<[String]>::len),
+    )?;
     let mut rng = match args.seed {
         Some(seed) => sample::seeded_rng(seed),
         None => sample::os_seeded_rng().0,
     };
     let mut out = io::open_output(args.output.as_deref())?;
+    let names = FaceNames(labels);
     if args.counts {
-        write_counts(&mut out, &die, args.n, &mut rng)?;
+        write_counts(&mut out, &die, &names, args.n, &mut rng)?;
     } else {
-        write_rolls(&mut out, &die, args.n, &mut rng)?;
+        write_rolls(&mut out, &die, &names, args.n, &mut rng)?;
     }
     out.flush()?;
     Ok(())
 }
 
-fn write_counts(out: &mut dyn Write, die: &Die, n: u64, rng: &mut DiceRng) -> Result<()> {
+/// How faces are written: 1..K, or the `--labels` (CSV-quoted as needed).
+struct FaceNames<'a>(Option<&'a [String]>);
+
+impl FaceNames<'_> {
+    fn write(
+        &self,
+        out: &mut dyn Write,
+        digits: &mut itoa::Buffer,
+        index: u64,
+    ) -> std::io::Result<()> {
+        match self.0 {
+            Some(labels) => out.write_all(report::csv_field(&labels[index as usize]).as_bytes()),
+            None => out.write_all(digits.format(index + 1).as_bytes()),
+        }
+    }
+}
+
+fn write_counts(
+    out: &mut dyn Write,
+    die: &Die,
+    names: &FaceNames,
+    n: u64,
+    rng: &mut DiceRng,
+) -> Result<()> {
     let counts = sample::multinomial(rng, n, &die.probabilities());
     out.write_all(b"face,count\n")?;
+    let mut digits = itoa::Buffer::new();
     for (face, count) in counts.iter().enumerate() {
-        writeln!(out, "{},{}", face + 1, count)?;
+        names.write(out, &mut digits, face as u64)?;
+        writeln!(out, ",{count}")?;
     }
     Ok(())
 }
 
-fn write_rolls(out: &mut dyn Write, die: &Die, n: u64, rng: &mut DiceRng) -> Result<()> {
+fn write_rolls(
+    out: &mut dyn Write,
+    die: &Die,
+    names: &FaceNames,
+    n: u64,
+    rng: &mut DiceRng,
+) -> Result<()> {
     out.write_all(b"face\n")?;
     let mut digits = itoa::Buffer::new();
     let mut emit = |out: &mut dyn Write, index: u64| -> std::io::Result<()> {
-        out.write_all(digits.format(index + 1).as_bytes())?;
+        names.write(out, &mut digits, index)?;
         out.write_all(b"\n")
     };
     match die {
@@ -105,9 +165,17 @@ mod tests {
 
     #[test]
     fn faces_default_to_weights_or_six() {
-        assert_eq!(Die::from_args(None, None).unwrap(), Die::Fair(6));
-        assert_eq!(Die::from_args(Some(20), None).unwrap().faces(), 20);
-        assert_eq!(Die::from_args(None, Some(&[0.5, 0.5])).unwrap().faces(), 2);
-        assert!(Die::from_args(Some(3), Some(&[0.5, 0.5])).is_err());
+        assert_eq!(Die::from_args(None, None, None).unwrap(), Die::Fair(6));
+        assert_eq!(Die::from_args(Some(20), None, None).unwrap().faces(), 20);
+        assert_eq!(
+            Die::from_args(None, Some(&[0.5, 0.5]), None)
+                .unwrap()
+                .faces(),
+            2
+        );
+        assert_eq!(Die::from_args(None, None, Some(3)).unwrap(), Die::Fair(3));
+        assert!(Die::from_args(Some(3), Some(&[0.5, 0.5]), None).is_err());
+        assert!(Die::from_args(None, Some(&[0.5, 0.5]), Some(3)).is_err());
+        assert!(Die::from_args(Some(2), None, Some(3)).is_err());
     }
 }

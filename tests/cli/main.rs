@@ -2,9 +2,13 @@
 //!
 //! - `simulate`: seeded streams against the independent Python goldens,
 //!   counts, loaded dice, usage errors, closed pipes;
+//! - `fuzz`: property tests of the readers over arbitrary bytes;
+//! - `read`: dialects, labels, groups, counts, skipped and bad rows;
 //! - `fit`: the simulate | fit pipeline, JSON/CSV/table output, headers and
 //!   columns, zero-count faces, bad input with file:line, degenerate input.
 
 mod fit;
+mod fuzz;
+mod read;
 mod simulate;
 mod util;

@@ -153,7 +153,7 @@ fn mismatched_faces_and_weights_are_usage_errors() {
     );
     assert_eq!(
         err,
-        "diceml: --faces 3 does not match the 2 weights given to --probs\n"
+        "diceml: --faces gives 3 faces but --probs gives 2; they must agree\n"
     );
     for bad in ["0,0", "1,-2", "1,x", "1,inf"] {
         let err = run_fail(&["simulate", "--probs", bad, "--n", "5"], "", 2);

@@ -1,0 +1,26 @@
+//! `diceml count`: reduce roll logs to their sufficient statistics, the
+//! `face,count` table (with `--by`, `group,face,count`), which
+//! `diceml fit --counts` reads and sums. Counting pieces of a log and
+//! fitting the merged counts gives the same fit as the whole log.
+
+use std::io::Write as _;
+
+use anyhow::Result;
+
+use crate::cli::CountArgs;
+use crate::io;
+use crate::read;
+use crate::report;
+
+/// Runs `diceml count`.
+pub fn run(args: CountArgs) -> Result<()> {
+    let data = read::read_inputs(&args.input.files, &args.input.read_options())?;
+    let mut out = io::open_output(args.output.as_deref())?;
+    report::write_counts(&mut out, &data, args.input.by.is_some())?;
+    out.flush()?;
+    if data.skipped.rows > 0 {
+        // The table has no room for it, so say it where a person sees it.
+        eprintln!("diceml: {}", report::skipped_note(&data.skipped));
+    }
+    Ok(())
+}

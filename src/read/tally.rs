@@ -1,0 +1,345 @@
+//! Accumulating counts: per group, per face, with the pairs of consecutive
+//! rolls (for the serial test) and the rows skipped as invalid.
+
+use std::collections::{BTreeMap, HashMap};
+
+use anyhow::{bail, Result};
+use serde::Serialize;
+
+use super::domain::{show, Domain, Invalid, Kind, MAX_FACE};
+
+/// Faces below this index have their consecutive-roll pairs counted in a
+/// dense table; pairs involving larger faces go to a hash map.
+const DENSE_PAIRS: usize = 64;
+
+/// Counts of (previous roll, roll) pairs within one group.
+#[derive(Debug, Clone)]
+struct PairCounts {
+    dense: Vec<u64>,
+    sparse: HashMap<(u32, u32), u64>,
+}
+
+impl PairCounts {
+    fn new() -> Self {
+        PairCounts {
+            dense: vec![0; DENSE_PAIRS * DENSE_PAIRS],
+            sparse: HashMap::new(),
+        }
+    }
+
+    #[inline]
+    fn add(&mut self, prev: u32, cur: u32) {
+        let (p, c) = (prev as usize, cur as usize);
+        if p < DENSE_PAIRS && c < DENSE_PAIRS {
+            self.dense[p * DENSE_PAIRS + c] += 1;
+        } else {
+            *self.sparse.entry((prev, cur)).or_insert(0) += 1;
+        }
+    }
+
+    /// Every non-zero pair, sorted by (prev, cur) slot.
+    fn entries(&self) -> Vec<((u32, u32), u64)> {
+        let dense = self
+            .dense
+            .iter()
+            .enumerate()
+            .filter(|(_, &n)| n > 0)
+            .map(|(i, &n)| (((i / DENSE_PAIRS) as u32, (i % DENSE_PAIRS) as u32), n));
+        let mut all: Vec<_> = dense
+            .chain(self.sparse.iter().map(|(&k, &n)| (k, n)))
+            .collect();
+        all.sort_unstable();
+        all
+    }
+}
+
+#[derive(Debug, Clone)]
+struct GroupTally {
+    name: Option<String>,
+    /// Indexed by domain slot.
+    counts: Vec<u64>,
+    n: u64,
+    prev: Option<u32>,
+    pairs: PairCounts,
+}
+
+/// Rows skipped by `--skip-invalid`, by reason.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    /// How many rows were skipped.
+    pub rows: u64,
+    /// How many for each reason.
+    pub reasons: BTreeMap<String, u64>,
+}
+
+/// Counts of one group (the whole input when there is no `--by`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// The group's value in the `--by` column; `None` without `--by`.
+    pub name: Option<String>,
+    /// Count of each face of the die, in the order of [`Dataset::faces`].
+    pub counts: Vec<u64>,
+    /// N = Σ counts.
+    pub n: u64,
+    /// Consecutive-roll pairs ((previous face, face) as indices into
+    /// [`Dataset::faces`], count), sorted; `None` for count tables, which
+    /// carry no order.
+    pub pairs: Option<Vec<((usize, usize), u64)>>,
+}
+
+/// Everything read from the inputs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dataset {
+    /// The die's faces, in report order.
+    pub faces: Vec<String>,
+    /// Integer or labelled faces.
+    pub kind: Kind,
+    /// True when K comes from the data rather than `--faces`/`--labels`.
+    pub k_inferred: bool,
+    /// The first header row read, if any.
+    pub header: Option<String>,
+    /// The groups in first-seen order (one, unnamed, without `--by`).
+    pub groups: Vec<Group>,
+    /// Rows skipped by `--skip-invalid`.
+    pub skipped: Skipped,
+}
+
+/// The accumulator behind [`Dataset`].
+#[derive(Debug, Clone)]
+pub struct Tally {
+    domain: Domain,
+    skip_invalid: bool,
+    groups: Vec<GroupTally>,
+    group_index: HashMap<Vec<u8>, usize>,
+    header: Option<String>,
+    skipped: Skipped,
+    saw_counts: bool,
+    total: u64,
+}
+
+impl Tally {
+    /// An empty tally over `domain`; `skip_invalid` counts bad rows
+    /// instead of failing on them.
+    pub fn new(domain: Domain, skip_invalid: bool) -> Self {
+        Tally {
+            domain,
+            skip_invalid,
+            groups: Vec::new(),
+            group_index: HashMap::new(),
+            header: None,
+            skipped: Skipped::default(),
+            saw_counts: false,
+            total: 0,
+        }
+    }
+
+    /// The face domain so far.
+    pub fn domain(&self) -> &Domain {
+        &self.domain
+    }
+
+    /// Records the header row of an input (the first one is kept).
+    pub fn set_header(&mut self, header: String) {
+        self.header.get_or_insert(header);
+    }
+
+    /// A new input begins: consecutive-roll pairs never span two inputs.
+    pub fn start_input(&mut self) {
+        for g in &mut self.groups {
+            g.prev = None;
+        }
+    }
+
+    /// Handles an invalid row: counted when skipping, else the error
+    /// `source:line: message`.
+    pub fn invalid(&mut self, source: &str, line: u64, bad: Invalid) -> Result<()> {
+        if !self.skip_invalid {
+            bail!("{source}:{line}: {}", bad.message);
+        }
+        self.skipped.rows += 1;
+        *self.skipped.reasons.entry(bad.key.to_string()).or_insert(0) += 1;
+        Ok(())
+    }
+
+    /// Adds one row: a roll of `face` (`count` = None) or `count` rolls of
+    /// it from a count table, in the group named by `group`. An invalid row
+    /// changes nothing.
+    pub fn add(
+        &mut self,
+        group: Option<&[u8]>,
+        face: &[u8],
+        count: Option<u64>,
+    ) -> Result<(), Invalid> {
+        let key = group.map(<[u8]>::trim_ascii).unwrap_or_default();
+        let existing = self.group_index.get(key).copied();
+        let new_name = match (existing, group) {
+            (Some(_), _) | (None, None) => None,
+            (None, Some(_)) => Some(group_name(key)?),
+        };
+        let add = count.unwrap_or(1);
+        // The group's N bounds each face's count, and the total bounds N.
+        let total = self.total.checked_add(add).ok_or_else(overflow)?;
+        let slot = self.domain.slot(face)?;
+        let g = match existing {
+            Some(i) => i,
+            None => self.new_group(key, new_name)?,
+        };
+        self.total = total;
+        let g = &mut self.groups[g];
+        g.n += add;
+        let index = slot as usize;
+        if index >= g.counts.len() {
+            g.counts.resize(index + 1, 0);
+        }
+        g.counts[index] += add;
+        if count.is_some() {
+            self.saw_counts = true;
+        } else {
+            if let Some(prev) = g.prev {
+                g.pairs.add(prev, slot);
+            }
+            g.prev = Some(slot);
+        }
+        Ok(())
+    }
+
+    /// Adds a group under `key`.
+    fn new_group(&mut self, key: &[u8], name: Option<String>) -> Result<usize, Invalid> {
+        if self.groups.len() as u64 >= MAX_FACE {
+            return Err(Invalid::new(
+                "too many groups",
+                format!("more than {MAX_FACE} groups"),
+            ));
+        }
+        self.groups.push(GroupTally {
+            name,
+            counts: Vec::new(),
+            n: 0,
+            prev: None,
+            pairs: PairCounts::new(),
+        });
+        self.group_index.insert(key.to_vec(), self.groups.len() - 1);
+        Ok(self.groups.len() - 1)
+    }
+
+    /// The finished dataset; an error when no roll was counted.
+    pub fn finish(self) -> Result<Dataset> {
+        if self.total == 0 {
+            let skipped = match self.skipped.rows {
+                0 => String::new(),
+                n => format!(" ({n} invalid row(s) skipped)"),
+            };
+            bail!("no rolls to fit: the input holds no rolls (N = 0){skipped}");
+        }
+        let faces = self.domain.faces();
+        let first = self.domain.first_slot();
+        let k = faces.len();
+        let groups = self
+            .groups
+            .into_iter()
+            .map(|g| {
+                let mut counts = vec![0; k];
+                for (slot, &c) in g.counts.iter().enumerate().skip(first) {
+                    counts[slot - first] = c;
+                }
+                let pairs = (!self.saw_counts).then(|| {
+                    g.pairs
+                        .entries()
+                        .into_iter()
+                        .map(|((p, c), n)| ((p as usize - first, c as usize - first), n))
+                        .collect()
+                });
+                Group {
+                    name: g.name,
+                    counts,
+                    n: g.n,
+                    pairs,
+                }
+            })
+            .collect();
+        Ok(Dataset {
+            faces,
+            kind: self.domain.kind().unwrap_or(Kind::Integer),
+            k_inferred: self.domain.inferred(),
+            header: self.header,
+            groups,
+            skipped: self.skipped,
+        })
+    }
+}
+
+/// Checks a new group's (trimmed) `--by` value: non-empty UTF-8.
+fn group_name(key: &[u8]) -> Result<String, Invalid> {
+    if key.is_empty() {
+        return Err(Invalid::new("empty group", "empty --by field".into()));
+    }
+    std::str::from_utf8(key).map(str::to_string).map_err(|_| {
+        Invalid::new(
+            "invalid UTF-8",
+            format!("group {} is not valid UTF-8", show(key)),
+        )
+    })
+}
+
+fn overflow() -> Invalid {
+    Invalid::new(
+        "count overflow",
+        "the total count overflows 2^64 − 1".into(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pairs_follow_each_group_and_restart_per_input() {
+        let mut t = Tally::new(Domain::new(None, None), false);
+        for (g, f) in [("a", "1"), ("b", "2"), ("a", "2"), ("b", "2")] {
+            t.add(Some(g.as_bytes()), f.as_bytes(), None).unwrap();
+        }
+        t.start_input();
+        t.add(Some(b"a"), b"1", None).unwrap();
+        let d = t.finish().unwrap();
+        assert_eq!(d.faces, vec!["1", "2"]);
+        assert_eq!(d.groups[0].counts, vec![2, 1]);
+        assert_eq!(d.groups[0].pairs, Some(vec![((0, 1), 1)]));
+        assert_eq!(d.groups[1].pairs, Some(vec![((1, 1), 1)]));
+    }
+
+    #[test]
+    fn large_faces_pair_through_the_sparse_table() {
+        let mut t = Tally::new(Domain::new(None, None), false);
+        for f in ["100", "1", "100", "100"] {
+            t.add(None, f.as_bytes(), None).unwrap();
+        }
+        let d = t.finish().unwrap();
+        assert_eq!(d.faces.len(), 100);
+        assert_eq!(
+            d.groups[0].pairs,
+            Some(vec![((0, 99), 1), ((99, 0), 1), ((99, 99), 1)])
+        );
+    }
+
+    #[test]
+    fn skipping_counts_reasons_and_an_all_skipped_input_is_an_error() {
+        let mut t = Tally::new(Domain::new(Some(6), None), true);
+        t.invalid("f", 2, Invalid::new("not a face", "x".into()))
+            .unwrap();
+        t.invalid("f", 3, Invalid::new("not a face", "y".into()))
+            .unwrap();
+        assert_eq!(t.skipped.rows, 2);
+        let e = t.finish().unwrap_err().to_string();
+        assert!(e.contains("(2 invalid row(s) skipped)"), "{e}");
+    }
+
+    #[test]
+    fn count_overflow_is_an_invalid_row() {
+        let mut t = Tally::new(Domain::new(None, None), false);
+        t.add(None, b"1", Some(u64::MAX)).unwrap();
+        assert_eq!(
+            t.add(None, b"2", Some(1)).unwrap_err().key,
+            "count overflow"
+        );
+    }
+}
