@@ -4,20 +4,24 @@
 //! (`Lcg128Xsl64`, the XSL-RR 128/64 member of O'Neill's PCG family, from
 //! `rand_pcg`, whose output stream is value-stable by that crate's promise).
 //! A `--seed S` is turned into the generator's 128-bit state and stream by
-//! SplitMix64 ([`DiceRng::from_seed_u64`]), written out here rather than
+//! SplitMix64 ([`seeded_rng`]), written out here rather than
 //! borrowed from `rand_core::SeedableRng::seed_from_u64`, whose expansion is
 //! not promised to stay the same across versions.
 //!
 //! Faces are drawn from raw 64-bit words by algorithms written out below, not
 //! by `rand`'s distributions, whose value stability is only promised within a
 //! patch series. This keeps `simulate --seed S` byte-identical across
-//! platforms and across every later version of diceml (a golden test pins
-//! it):
+//! platforms and across every later version of diceml (golden tests pin it
+//! against an independent Python re-implementation):
 //!
-//! - a fair K-faced die: Lemire's nearly-divisionless bounded integer
-//!   ([`uniform_below`]), which rejects to remove modulo bias;
+//! - a fair K-faced die: Lemire's bounded integer for the bound B = K^m,
+//!   decoded into m faces ([`UniformBatch`]): m rolls per 64-bit word,
+//!   exactly uniform (it rejects to remove modulo bias);
 //! - a loaded die: Walker's alias method in Vose's construction
-//!   ([`AliasTable`]), O(1) per roll for any K;
+//!   ([`AliasTable`]): the column from a [`UniformBatch`], the coin by a lazy
+//!   comparison of a random byte with the top byte of the column's 64-bit
+//!   threshold ([`coin`]), about 8.2 random bits per coin; O(1) per roll for
+//!   any K;
 //! - counts only: the multinomial by conditional binomials
 //!   ([`multinomial`]), O(K) whatever N.
 
@@ -66,41 +70,132 @@ pub fn os_seeded_rng() -> (DiceRng, u64) {
     (seeded_rng(seed), seed)
 }
 
-/// A uniform integer in `0..bound` (`bound ≥ 1`) without modulo bias.
+/// The most rolls one batch yields.
+pub const MAX_BATCH: usize = 64;
+
+/// Uniform faces in `0..K`, m at a time from one 64-bit word.
 ///
-/// Lemire (2019), "Fast random integer generation in an interval": take a
-/// 64-bit word x, form the 128-bit product m = x·bound; the answer is
-/// m >> 64 unless the low half l = m mod 2^64 falls below
-/// t = 2^64 mod bound, in which case x is redrawn.
-#[inline]
-pub fn uniform_below<R: RngCore + ?Sized>(rng: &mut R, bound: u64) -> u64 {
-    debug_assert!(bound >= 1);
-    let mut m = u128::from(rng.next_u64()) * u128::from(bound);
-    if (m as u64) < bound {
-        let threshold = bound.wrapping_neg() % bound;
-        while (m as u64) < threshold {
-            m = u128::from(rng.next_u64()) * u128::from(bound);
+/// With B = K^m (m the largest with K^m ≤ 2^48, at most 64), Lemire's
+/// method (2019) on a word x gives V = ⌊x·B / 2^64⌋, exactly uniform on
+/// 0..B once x is redrawn whenever x·B mod 2^64 < 2^64 mod B (probability
+/// below 2^-16). The m base-K digits of V, most significant first, are m
+/// independent uniform faces; they come out of m successive 64×64→128-bit
+/// products: r = x·K, face = r >> 64, x = r mod 2^64.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UniformBatch {
+    k: u64,
+    m: usize,
+    threshold: u64,
+}
+
+impl UniformBatch {
+    /// The batch for a K-faced die, 1 ≤ K ≤ 2^32.
+    pub fn new(k: u64) -> Self {
+        debug_assert!((1..=1 << 32).contains(&k));
+        let (mut m, mut bound) = (1usize, u128::from(k));
+        while m < MAX_BATCH && bound * u128::from(k) <= 1 << 48 {
+            m += 1;
+            bound *= u128::from(k);
+        }
+        let threshold = ((1u128 << 64) % bound) as u64;
+        UniformBatch { k, m, threshold }
+    }
+
+    /// Rolls per batch.
+    pub fn len(&self) -> usize {
+        self.m
+    }
+
+    /// Always false: a batch holds at least one roll.
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// Writes the next m faces into `out[..m]`.
+    #[inline]
+    pub fn fill<R: RngCore + ?Sized>(&self, rng: &mut R, out: &mut [u32; MAX_BATCH]) {
+        loop {
+            let mut x = rng.next_u64();
+            for face in &mut out[..self.m] {
+                let r = u128::from(x) * u128::from(self.k);
+                *face = (r >> 64) as u32;
+                x = r as u64;
+            }
+            if x >= self.threshold {
+                return;
+            }
         }
     }
-    (m >> 64) as u64
+}
+
+/// Random bytes for the alias method's coins, drawn a batch at a time.
+///
+/// Before each batch of m coins the pool makes sure it holds m unused
+/// bytes: the unused ones move to the front and whole 64-bit words are
+/// appended, each as its 8 bytes, most significant first. Coins take bytes
+/// in order. The check costs once per batch, not once per roll.
+#[derive(Debug, Clone)]
+pub struct BytePool {
+    bytes: [u8; 2 * MAX_BATCH],
+    pos: usize,
+    len: usize,
+}
+
+impl Default for BytePool {
+    fn default() -> Self {
+        BytePool {
+            bytes: [0; 2 * MAX_BATCH],
+            pos: 0,
+            len: 0,
+        }
+    }
+}
+
+impl BytePool {
+    /// An empty pool.
+    pub fn new() -> Self {
+        BytePool::default()
+    }
+
+    /// Makes `m ≤ MAX_BATCH` unused bytes available and returns them.
+    #[inline]
+    fn take<R: RngCore + ?Sized>(&mut self, rng: &mut R, m: usize) -> &[u8] {
+        if self.len - self.pos < m {
+            self.bytes.copy_within(self.pos..self.len, 0);
+            self.len -= self.pos;
+            self.pos = 0;
+            while self.len < m {
+                self.bytes[self.len..self.len + 8].copy_from_slice(&rng.next_u64().to_be_bytes());
+                self.len += 8;
+            }
+        }
+        self.pos += m;
+        &self.bytes[self.pos - m..self.pos]
+    }
 }
 
 /// Walker's alias table for a loaded die (Vose's stable construction).
 ///
 /// Each of the K columns holds a face `i`, an alias face, and an integer
-/// threshold T_i = round(prob_i · 2^64) (saturating). A roll picks a column
-/// c uniformly with [`uniform_below`], then one more word w: the face is c
-/// when w < T_c, else alias[c]. Comparing integers keeps the stream
-/// identical on every platform.
+/// threshold T_i = ⌊w_i · 2^64⌋ for its kept weight w_i (u64::MAX when the
+/// column keeps its face for sure). A batch of m rolls takes m columns from
+/// a [`UniformBatch`], then m coin bytes from the [`BytePool`]. Roll i, in
+/// column c, keeps c when its byte u_i is below the top byte of T_c and
+/// takes alias[c] when above. Ties (probability 1/256 each) are settled
+/// after the whole batch, in roll order, by one fresh 64-bit word w each:
+/// c when (w >> 8) is below the low 56 bits of T_c. So a roll keeps its
+/// column with probability exactly T_c / 2^64, and comparing integers keeps
+/// the stream identical on every platform.
 #[derive(Debug, Clone)]
 pub struct AliasTable {
-    threshold: Vec<u64>,
-    alias: Vec<u32>,
+    /// (threshold, alias) of each column, side by side for one cache line.
+    columns_data: Vec<(u64, u32)>,
+    columns: UniformBatch,
 }
 
 impl AliasTable {
     /// Builds the table from normalised probabilities (non-negative, summing
-    /// to 1 within rounding; at most `u32::MAX` faces).
+    /// to 1 within rounding; at most 2^32 faces).
     pub fn new(probs: &[f64]) -> Self {
         let k = probs.len();
         let mut scaled: Vec<f64> = probs.iter().map(|&p| p * k as f64).collect();
@@ -120,7 +215,7 @@ impl AliasTable {
         }
         // Whatever is left (in either list) keeps its own face with certainty:
         // only rounding put it there.
-        let threshold = keep
+        let threshold: Vec<u64> = keep
             .iter()
             .map(|&w| {
                 if w >= 1.0 {
@@ -131,17 +226,63 @@ impl AliasTable {
                 }
             })
             .collect();
-        AliasTable { threshold, alias }
+        AliasTable {
+            columns_data: threshold.into_iter().zip(alias).collect(),
+            columns: UniformBatch::new(k as u64),
+        }
     }
 
-    /// Draws one face index in `0..K`.
+    /// Rolls per batch (the column batch's size).
+    pub fn batch_len(&self) -> usize {
+        self.columns.len()
+    }
+
+    /// Writes the next batch of faces into `out[..batch_len()]`: the columns
+    /// first, then one coin per column, in order.
     #[inline]
-    pub fn sample<R: RngCore + ?Sized>(&self, rng: &mut R) -> usize {
-        let column = uniform_below(rng, self.threshold.len() as u64) as usize;
-        if rng.next_u64() < self.threshold[column] {
-            column
-        } else {
-            self.alias[column] as usize
+    pub fn fill<R: RngCore + ?Sized>(
+        &self,
+        rng: &mut R,
+        pool: &mut BytePool,
+        out: &mut [u32; MAX_BATCH],
+    ) {
+        let m = self.columns.len();
+        let mut columns = [0u32; MAX_BATCH];
+        self.columns.fill(rng, &mut columns);
+        let coins = pool.take(rng, m);
+        let mut tied = false;
+        // Branch-free: the coin is unpredictable, and a mispredicted branch
+        // per roll would cost more than the rest of the roll.
+        for ((face, &c), &u) in out.iter_mut().zip(&columns[..m]).zip(coins) {
+            let (threshold, alias) = self.columns_data[c as usize];
+            let t = (threshold >> 56) as u8;
+            tied |= u == t;
+            *face = std::hint::select_unpredictable(u < t, c, alias);
+        }
+        if tied {
+            self.settle_ties(rng, &columns[..m], coins, out);
+        }
+    }
+}
+
+impl AliasTable {
+    /// Re-decides, in roll order, the rolls whose coin byte tied the top
+    /// byte of their column's threshold (see the type's documentation).
+    #[cold]
+    #[inline(never)]
+    fn settle_ties<R: RngCore + ?Sized>(
+        &self,
+        rng: &mut R,
+        columns: &[u32],
+        coins: &[u8],
+        out: &mut [u32; MAX_BATCH],
+    ) {
+        for ((face, &c), &u) in out.iter_mut().zip(columns).zip(coins) {
+            let (threshold, alias) = self.columns_data[c as usize];
+            if u == (threshold >> 56) as u8 {
+                let heads = (rng.next_u64() >> 8) < (threshold & 0x00FF_FFFF_FFFF_FFFF);
+                *face = if heads { c } else { alias };
+            }
         }
     }
 }
@@ -203,24 +344,76 @@ mod tests {
     }
 
     #[test]
-    fn uniform_below_is_unbiased_and_in_range() {
+    fn batches_are_as_long_as_the_bound_allows() {
+        // 6^18 ≈ 1.0e14 ≤ 2^48 ≈ 2.8e14 < 6^19; 2^48 exactly for a coin.
+        assert_eq!(UniformBatch::new(6).len(), 18);
+        assert_eq!(UniformBatch::new(2).len(), 48);
+        assert_eq!(UniformBatch::new(1).len(), MAX_BATCH);
+        assert_eq!(UniformBatch::new(1_000_000).len(), 2);
+        assert_eq!(UniformBatch::new(1 << 32).len(), 1);
+    }
+
+    #[test]
+    fn uniform_batches_are_unbiased_and_in_range() {
         let mut rng = seeded_rng(42);
-        let k = 6u64;
-        let n = 600_000;
+        let batch = UniformBatch::new(6);
+        let mut out = [0u32; MAX_BATCH];
         let mut counts = [0u64; 6];
-        for _ in 0..n {
-            counts[uniform_below(&mut rng, k) as usize] += 1;
+        for _ in 0..50_000 {
+            batch.fill(&mut rng, &mut out);
+            for &f in &out[..batch.len()] {
+                counts[f as usize] += 1;
+            }
         }
-        // Each count is Bin(n, 1/6): sd = sqrt(n·(1/6)(5/6)) ≈ 288.7; allow 5 sd.
+        // 900,000 rolls; each count is Bin(n, 1/6), sd ≈ 353.6; allow 5 sd.
         for c in counts {
-            assert!((c as f64 - 100_000.0).abs() < 5.0 * 288.7, "{counts:?}");
+            assert!((c as f64 - 150_000.0).abs() < 5.0 * 353.6, "{counts:?}");
         }
     }
 
     #[test]
-    fn uniform_below_one_is_zero() {
+    fn a_one_faced_die_always_rolls_zero() {
         let mut rng = seeded_rng(1);
-        assert!((0..100).all(|_| uniform_below(&mut rng, 1) == 0));
+        let mut out = [7u32; MAX_BATCH];
+        UniformBatch::new(1).fill(&mut rng, &mut out);
+        assert!(out.iter().all(|&f| f == 0));
+    }
+
+    #[test]
+    fn alias_coins_keep_their_column_with_the_threshold_probability() {
+        // Two columns of weight 1/2 each around p: column 0 keeps face 0
+        // with probability 2p. p = 3/1024 puts the threshold at 0x0180…,
+        // whose top byte ties 1 time in 256: the tie rule must still land.
+        for p in [0.25, 0.15, 3.0 / 1024.0] {
+            let table = AliasTable::new(&[p, 1.0 - p]);
+            let mut rng = seeded_rng(5);
+            let mut pool = BytePool::new();
+            let mut out = [0u32; MAX_BATCH];
+            let (mut n, mut zeros) = (0u64, 0u64);
+            while n < 400_000 {
+                table.fill(&mut rng, &mut pool, &mut out);
+                zeros += out[..table.batch_len()].iter().filter(|&&f| f == 0).count() as u64;
+                n += table.batch_len() as u64;
+            }
+            let sd = (n as f64 * p * (1.0 - p)).sqrt();
+            assert!(
+                (zeros as f64 - n as f64 * p).abs() < 5.0 * sd,
+                "p={p}: {zeros}/{n}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_byte_pool_hands_out_words_most_significant_byte_first() {
+        let mut a = seeded_rng(8);
+        let mut b = seeded_rng(8);
+        let mut pool = BytePool::new();
+        let first = pool.take(&mut a, 3).to_vec();
+        let rest = pool.take(&mut a, 7).to_vec();
+        let (w1, w2) = (b.next_u64().to_be_bytes(), b.next_u64().to_be_bytes());
+        assert_eq!(first, w1[..3]);
+        assert_eq!(rest[..5], w1[3..]);
+        assert_eq!(rest[5..], w2[..2]);
     }
 
     #[test]
@@ -228,10 +421,16 @@ mod tests {
         let probs = [0.5, 0.25, 0.125, 0.125, 0.0];
         let table = AliasTable::new(&probs);
         let mut rng = seeded_rng(7);
-        let n = 400_000;
+        let mut pool = BytePool::new();
+        let mut out = [0u32; MAX_BATCH];
         let mut counts = [0u64; 5];
-        for _ in 0..n {
-            counts[table.sample(&mut rng)] += 1;
+        let mut n = 0u64;
+        while n < 400_000 {
+            table.fill(&mut rng, &mut pool, &mut out);
+            for &f in &out[..table.batch_len()] {
+                counts[f as usize] += 1;
+            }
+            n += table.batch_len() as u64;
         }
         assert_eq!(counts[4], 0, "a zero-probability face is never drawn");
         for (c, p) in counts.iter().zip(probs) {

@@ -9,7 +9,7 @@ use crate::cli::SimulateArgs;
 use crate::error::UsageError;
 use crate::io;
 use crate::report;
-use crate::sample::{self, AliasTable, DiceRng};
+use crate::sample::{self, AliasTable, BytePool, DiceRng, UniformBatch, MAX_BATCH};
 
 /// The die to roll, after checking `--faces` against `--probs`.
 #[derive(Debug, Clone, PartialEq)]
@@ -86,76 +86,126 @@ pub fn run(args: SimulateArgs) -> Result<()> {
         None => sample::os_seeded_rng().0,
     };
     let mut out = io::open_output(args.output.as_deref())?;
-    let names = FaceNames(labels);
+    let names = FaceText::new(die.faces(), labels);
     if args.counts {
         write_counts(&mut out, &die, &names, args.n, &mut rng)?;
     } else {
-        write_rolls(&mut out, &die, &names, args.n, &mut rng)?;
+        match &die {
+            Die::Fair(k) => {
+                let batch = UniformBatch::new(*k);
+                write_rolls(&mut out, &names, args.n, batch.len(), |faces| {
+                    batch.fill(&mut rng, faces)
+                })?
+            }
+            Die::Loaded(p) => {
+                let table = AliasTable::new(p);
+                let mut pool = BytePool::new();
+                write_rolls(&mut out, &names, args.n, table.batch_len(), |faces| {
+                    table.fill(&mut rng, &mut pool, faces)
+                })?
+            }
+        }
     }
     out.flush()?;
     Ok(())
 }
 
-/// How faces are written: 1..K, or the `--labels` (CSV-quoted as needed).
-struct FaceNames<'a>(Option<&'a [String]>);
+/// The text of every face followed by `\n`, ready to copy: 1..K, or the
+/// `--labels` (CSV-quoted as needed).
+struct FaceText {
+    text: Vec<Vec<u8>>,
+}
 
-impl FaceNames<'_> {
-    fn write(
-        &self,
-        out: &mut dyn Write,
-        digits: &mut itoa::Buffer,
-        index: u64,
-    ) -> std::io::Result<()> {
-        match self.0 {
-            Some(labels) => out.write_all(report::csv_field(&labels[index as usize]).as_bytes()),
-            None => out.write_all(digits.format(index + 1).as_bytes()),
-        }
+impl FaceText {
+    fn new(k: u64, labels: Option<&[String]>) -> Self {
+        let text = (0..k as usize)
+            .map(|i| {
+                let mut t = match labels {
+                    Some(l) => report::csv_field(&l[i]).into_bytes(),
+                    None => (i + 1).to_string().into_bytes(),
+                };
+                t.push(b'\n');
+                t
+            })
+            .collect();
+        FaceText { text }
     }
 }
 
 fn write_counts(
     out: &mut dyn Write,
     die: &Die,
-    names: &FaceNames,
+    names: &FaceText,
     n: u64,
     rng: &mut DiceRng,
 ) -> Result<()> {
     let counts = sample::multinomial(rng, n, &die.probabilities());
     out.write_all(b"face,count\n")?;
-    let mut digits = itoa::Buffer::new();
-    for (face, count) in counts.iter().enumerate() {
-        names.write(out, &mut digits, face as u64)?;
+    for (face, count) in names.text.iter().zip(counts) {
+        out.write_all(&face[..face.len() - 1])?;
         writeln!(out, ",{count}")?;
     }
     Ok(())
 }
 
+/// Writes `n` rolls through a 64 KiB buffer, `batch` faces at a time from
+/// `draw` (the last batch is cut to what is left).
+///
+/// When every face's text (with its `\n`) fits in 8 bytes, each roll is one
+/// 8-byte copy from a table followed by advancing the end by the text's
+/// length; otherwise faces are appended as slices.
 fn write_rolls(
     out: &mut dyn Write,
-    die: &Die,
-    names: &FaceNames,
+    names: &FaceText,
     n: u64,
-    rng: &mut DiceRng,
+    batch: usize,
+    mut draw: impl FnMut(&mut [u32; MAX_BATCH]),
 ) -> Result<()> {
-    out.write_all(b"face\n")?;
-    let mut digits = itoa::Buffer::new();
-    let mut emit = |out: &mut dyn Write, index: u64| -> std::io::Result<()> {
-        names.write(out, &mut digits, index)?;
-        out.write_all(b"\n")
-    };
-    match die {
-        Die::Fair(k) => {
-            for _ in 0..n {
-                emit(out, sample::uniform_below(rng, *k))?;
+    const CAPACITY: usize = 1 << 16;
+    let longest = names.text.iter().map(Vec::len).max().unwrap_or(0);
+    // (text padded to 8 bytes, its length) when every face fits in 8 bytes.
+    let short: Option<Vec<([u8; 8], usize)>> = (longest <= 8).then(|| {
+        names
+            .text
+            .iter()
+            .map(|t| {
+                let mut w = [0u8; 8];
+                w[..t.len()].copy_from_slice(t);
+                (w, t.len())
+            })
+            .collect()
+    });
+    let mut buf = vec![0u8; CAPACITY + MAX_BATCH * longest.max(8)];
+    buf[..5].copy_from_slice(b"face\n");
+    let mut end = 5;
+    let mut faces = [0u32; MAX_BATCH];
+    let mut left = n;
+    while left > 0 {
+        draw(&mut faces);
+        let take = (batch as u64).min(left) as usize;
+        left -= take as u64;
+        match &short {
+            Some(table) => {
+                for &f in &faces[..take] {
+                    let (word, len) = &table[f as usize];
+                    buf[end..end + 8].copy_from_slice(word);
+                    end += len;
+                }
+            }
+            None => {
+                for &f in &faces[..take] {
+                    let text = &names.text[f as usize];
+                    buf[end..end + text.len()].copy_from_slice(text);
+                    end += text.len();
+                }
             }
         }
-        Die::Loaded(p) => {
-            let table = AliasTable::new(p);
-            for _ in 0..n {
-                emit(out, table.sample(rng) as u64)?;
-            }
+        if end >= CAPACITY {
+            out.write_all(&buf[..end])?;
+            end = 0;
         }
     }
+    out.write_all(&buf[..end])?;
     Ok(())
 }
 

@@ -9,7 +9,11 @@ use crate::util::{fit_json, run_fail, run_ok, test_file};
 /// (tests/golden/simulate_golden.py), byte for byte.
 #[test]
 fn seeded_streams_match_the_independent_python_goldens() {
-    let cases: [(&str, &[&str]); 4] = [
+    let d300 = (1..=300)
+        .map(|w| w.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    let cases: [(&str, &[&str]); 6] = [
         (
             "simulate_fair_d6_seed42.csv",
             &["--faces", "6", "--n", "1000", "--seed", "42"],
@@ -33,12 +37,36 @@ fn seeded_streams_match_the_independent_python_goldens() {
             "simulate_loaded_d5_seed0.csv",
             &["--probs", "0.1,0,2.5,0.4,7", "--n", "1000", "--seed", "0"],
         ),
+        (
+            "simulate_fair_d1000000_seed9.csv",
+            &["--faces", "1000000", "--n", "300", "--seed", "9"],
+        ),
+        (
+            "simulate_loaded_d300_seed5.csv",
+            &["--probs", &d300, "--n", "2000", "--seed", "5"],
+        ),
     ];
     for (golden, args) in cases {
         let want = std::fs::read_to_string(test_file(&format!("golden/{golden}"))).unwrap();
         let mut all = vec!["simulate"];
         all.extend_from_slice(args);
         assert_eq!(run_ok(&all, ""), want, "{golden}");
+    }
+}
+
+/// Batches are cut, not redrawn, at N: a shorter run is a prefix.
+#[test]
+fn a_shorter_run_is_a_prefix_of_a_longer_one() {
+    for die in [["--faces", "6"], ["--probs", "1,2,3"]] {
+        let long = run_ok(
+            &[&["simulate", "--n", "1000", "--seed", "4"][..], &die].concat(),
+            "",
+        );
+        let short = run_ok(
+            &[&["simulate", "--n", "37", "--seed", "4"][..], &die].concat(),
+            "",
+        );
+        assert!(long.starts_with(&short));
     }
 }
 

@@ -5,8 +5,10 @@ Regenerate from the repository root with:
     python3 tests/golden/simulate_golden.py
 It writes tests/golden/simulate_*.csv, which tests/cli/simulate.rs compares byte for byte with
 the binary's output. Nothing here calls diceml: the generator (SplitMix64 seed expansion into
-PCG64 XSL-RR 128/64, as rand_pcg 0.9's Lcg128Xsl64::new), Lemire's bounded integers and Vose's
-alias table are written out from their published descriptions (see src/sample.rs).
+PCG64 XSL-RR 128/64, as rand_pcg 0.9's Lcg128Xsl64::new), Lemire's bounded integer for the
+bound K**m decoded into m base-K digits, Vose's alias table and the byte-coin rule are written
+out from their descriptions in src/sample.rs and docs/cli.md, with Python's exact integers
+(the Rust code uses 128-bit products instead of big integers and digit-by-digit decoding).
 """
 import os
 
@@ -45,13 +47,29 @@ class Pcg64:
         return ((x >> rot) | (x << (64 - rot))) & M64
 
 
-def uniform_below(rng, bound):
-    m = rng.next_u64() * bound
-    if (m & M64) < bound:
-        t = ((1 << 64) - bound) % bound
-        while (m & M64) < t:
-            m = rng.next_u64() * bound
-    return m >> 64
+def batch_size(k):
+    """m: the largest count with k**m <= 2**48, at most 64 (at least 1)."""
+    m = 1
+    while m < 64 and k ** (m + 1) <= 1 << 48:
+        m += 1
+    return m
+
+
+def uniform_batch(rng, k):
+    """m faces from one word: Lemire's method for the bound B = k**m, then V's base-k digits."""
+    m = batch_size(k)
+    bound = k ** m
+    threshold = (1 << 64) % bound
+    while True:
+        product = rng.next_u64() * bound
+        if product & M64 >= threshold:
+            break
+    v = product >> 64
+    digits = []
+    for _ in range(m):
+        v, d = divmod(v, k)
+        digits.append(d)
+    return digits[::-1]
 
 
 def alias_table(probs):
@@ -73,10 +91,42 @@ def alias_table(probs):
     return thresholds, alias
 
 
-def alias_sample(rng, table):
+class BytePool:
+    """Coin bytes: whole words appended as 8 bytes, most significant first, used in order."""
+
+    def __init__(self):
+        self.bytes = []
+
+    def take(self, rng, m):
+        while len(self.bytes) < m:
+            self.bytes.extend(rng.next_u64().to_bytes(8, "big"))
+        out, self.bytes = self.bytes[:m], self.bytes[m:]
+        return out
+
+
+def alias_batch(rng, table, pool):
     thresholds, alias = table
-    c = uniform_below(rng, len(thresholds))
-    return c if rng.next_u64() < thresholds[c] else alias[c]
+    columns = uniform_batch(rng, len(thresholds))
+    coins = pool.take(rng, len(columns))
+    faces = []
+    ties = []
+    for i, (c, u) in enumerate(zip(columns, coins)):
+        top = thresholds[c] >> 56
+        faces.append(c if u < top else alias[c])
+        if u == top:
+            ties.append(i)
+    for i in ties:  # settled after the batch, in roll order, one word each
+        c = columns[i]
+        heads = (rng.next_u64() >> 8) < (thresholds[c] & ((1 << 56) - 1))
+        faces[i] = c if heads else alias[c]
+    return faces
+
+
+def rolls(n, batch):
+    out = []
+    while len(out) < n:
+        out.extend(batch())
+    return out[:n]
 
 
 def normalise(weights):
@@ -96,13 +146,20 @@ def write(name, faces):
 if __name__ == "__main__":
     # diceml simulate --faces 6 --n 1000 --seed 42
     rng = Pcg64(42)
-    write("simulate_fair_d6_seed42.csv", [uniform_below(rng, 6) for _ in range(1000)])
+    write("simulate_fair_d6_seed42.csv", rolls(1000, lambda: uniform_batch(rng, 6)))
     # diceml simulate --faces 20 --n 500 --seed 18446744073709551615
     rng = Pcg64(M64)
-    write("simulate_fair_d20_seedmax.csv", [uniform_below(rng, 20) for _ in range(500)])
+    write("simulate_fair_d20_seedmax.csv", rolls(500, lambda: uniform_batch(rng, 20)))
+    # diceml simulate --faces 1000000 --n 300 --seed 9 (two faces per word)
+    rng = Pcg64(9)
+    write("simulate_fair_d1000000_seed9.csv", rolls(300, lambda: uniform_batch(rng, 1000000)))
     # diceml simulate --probs 1,1,1,1,1,3 --n 1000 --seed 7
-    rng, table = Pcg64(7), alias_table(normalise([1.0, 1.0, 1.0, 1.0, 1.0, 3.0]))
-    write("simulate_loaded_d6_seed7.csv", [alias_sample(rng, table) for _ in range(1000)])
+    rng, table, pool = Pcg64(7), alias_table(normalise([1.0, 1.0, 1.0, 1.0, 1.0, 3.0])), BytePool()
+    write("simulate_loaded_d6_seed7.csv", rolls(1000, lambda: alias_batch(rng, table, pool)))
     # diceml simulate --probs 0.1,0,2.5,0.4,7 --n 1000 --seed 0
-    rng, table = Pcg64(0), alias_table(normalise([0.1, 0.0, 2.5, 0.4, 7.0]))
-    write("simulate_loaded_d5_seed0.csv", [alias_sample(rng, table) for _ in range(1000)])
+    rng, table, pool = Pcg64(0), alias_table(normalise([0.1, 0.0, 2.5, 0.4, 7.0])), BytePool()
+    write("simulate_loaded_d5_seed0.csv", rolls(1000, lambda: alias_batch(rng, table, pool)))
+    # diceml simulate --probs 1,2,...,300 --n 2000 --seed 5 (many columns, ties)
+    weights = [float(i) for i in range(1, 301)]
+    rng, table, pool = Pcg64(5), alias_table(normalise(weights)), BytePool()
+    write("simulate_loaded_d300_seed5.csv", rolls(2000, lambda: alias_batch(rng, table, pool)))
