@@ -160,6 +160,7 @@ impl InputArgs {
             delimiter: self.delimiter.0,
             no_header: self.no_header,
             skip_invalid: self.skip_invalid,
+            fast: true,
         }
     }
 }

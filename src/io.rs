@@ -16,6 +16,8 @@ pub struct Input {
     pub reader: Box<dyn Read>,
     /// The file's path as given, or [`STDIN_NAME`].
     pub name: String,
+    /// The same file when it is a regular file, for positioned reads.
+    pub file: Option<File>,
 }
 
 /// Opens `path` for reading; `-` is standard input.
@@ -24,13 +26,17 @@ pub fn open_input(path: &Path) -> Result<Input> {
         return Ok(Input {
             reader: Box::new(io::stdin().lock()),
             name: STDIN_NAME.to_string(),
+            file: None,
         });
     }
     let name = path.display().to_string();
     let file = File::open(path).with_context(|| format!("{name}: cannot open"))?;
+    let regular = file.metadata().map(|m| m.is_file()).unwrap_or(false);
+    let positioned = if regular { file.try_clone().ok() } else { None };
     Ok(Input {
         reader: Box::new(file),
         name,
+        file: positioned,
     })
 }
 

@@ -209,6 +209,47 @@ impl Domain {
         }
     }
 
+    /// Records that integer faces `min..=max` were seen (by the fast path,
+    /// which checked them against [`Domain::fast_limits`]).
+    pub fn note_integers(&mut self, min: u64, max: u64) {
+        if let Domain::Undecided = self {
+            *self = Domain::Integer {
+                declared: None,
+                max_seen: None,
+                zero_seen: false,
+            };
+        }
+        if let Domain::Integer {
+            max_seen,
+            zero_seen,
+            ..
+        } = self
+        {
+            *max_seen = Some(max_seen.map_or(max, |m| m.max(max)));
+            *zero_seen |= min == 0;
+        }
+    }
+
+    /// The faces the fast path may accept, when it may run at all: integer
+    /// (or not yet decided) domains only.
+    pub fn fast_limits(&self) -> Option<super::fast::Limits> {
+        let open = super::fast::Limits {
+            min: 0,
+            max: MAX_FACE as u32,
+        };
+        match self {
+            Domain::Undecided => Some(open),
+            Domain::Integer {
+                declared: Some(k), ..
+            } => Some(super::fast::Limits {
+                min: 1,
+                max: *k as u32,
+            }),
+            Domain::Integer { .. } => Some(open),
+            Domain::Labels { .. } => None,
+        }
+    }
+
     /// The faces of the die, in report order (see the module doc).
     pub fn faces(&self) -> Vec<String> {
         match self {

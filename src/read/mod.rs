@@ -9,10 +9,13 @@
 //! with the number of distinct faces and groups.
 
 pub mod domain;
+pub mod fast;
 pub mod records;
 pub mod tally;
 
-use std::io::{BufReader, Read};
+use std::fs::File;
+use std::io::BufRead;
+use std::io::{BufReader, Cursor, Read, Seek, SeekFrom};
 use std::path::PathBuf;
 
 use anyhow::Result;
@@ -66,6 +69,9 @@ pub struct ReadOptions {
     pub no_header: bool,
     /// Count and report invalid rows instead of stopping.
     pub skip_invalid: bool,
+    /// Take the fast path for one-column integer logs where it applies
+    /// (off only to test that both paths agree).
+    pub fast: bool,
 }
 
 impl Default for ReadOptions {
@@ -79,6 +85,7 @@ impl Default for ReadOptions {
             delimiter: b',',
             no_header: false,
             skip_invalid: false,
+            fast: true,
         }
     }
 }
@@ -94,15 +101,24 @@ pub fn read_inputs(paths: &[PathBuf], options: &ReadOptions) -> Result<Dataset> 
     let mut names = Vec::new();
     for path in paths {
         let input = io::open_input(path)?;
-        read_input(input.reader, &input.name, options, &mut tally)?;
+        read_input(
+            input.reader,
+            input.file.as_ref(),
+            &input.name,
+            options,
+            &mut tally,
+        )?;
         names.push(input.name);
     }
     tally.finish().map_err(|e| e.context(names.join(", ")))
 }
 
-/// Reads one input into `tally`; `source` names it in messages.
+/// Reads one input into `tally`; `source` names it in messages, and `file`
+/// is the same input as a regular file (for reading on all cores), if it is
+/// one.
 pub fn read_input(
     input: Box<dyn Read>,
+    file: Option<&File>,
     source: &str,
     options: &ReadOptions,
     tally: &mut Tally,
@@ -120,6 +136,24 @@ pub fn read_input(
     if !layout.header {
         layout.row(&record, source, tally)?;
     }
+    if let Some(limits) = tally
+        .domain()
+        .fast_limits()
+        .filter(|_| options.fast && layout.fast(options))
+    {
+        reader = fast_path(reader, file, limits, source, options, tally)?;
+    }
+    general_path(&mut reader, &layout, source, tally)
+}
+
+/// Reads records to the end with the general reader.
+fn general_path<R: BufRead>(
+    reader: &mut RecordReader<R>,
+    layout: &Layout,
+    source: &str,
+    tally: &mut Tally,
+) -> Result<()> {
+    let mut record = Record::default();
     loop {
         match reader.read(&mut record)? {
             Ok(true) => layout.row(&record, source, tally)?,
@@ -131,6 +165,54 @@ pub fn read_input(
             )?,
         }
     }
+}
+
+/// Counts what the fast path takes (on all cores for a large regular file)
+/// and returns a general reader positioned at the first line it did not
+/// take, with the right line number.
+fn fast_path(
+    reader: RecordReader<BufReader<Box<dyn Read>>>,
+    file: Option<&File>,
+    limits: fast::Limits,
+    source: &str,
+    options: &ReadOptions,
+    tally: &mut Tally,
+) -> Result<RecordReader<BufReader<Box<dyn Read>>>> {
+    const PARALLEL_FROM: u64 = 8 << 20;
+    let (lines, consumed) = (reader.lines(), reader.consumed());
+    let at = |e: Invalid| anyhow::anyhow!("{source}: {}", e.message);
+    let size = file.and_then(|f| f.metadata().ok()).map_or(0, |m| m.len());
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    if let Some(file) = file.filter(|_| threads > 1 && size > consumed + PARALLEL_FROM) {
+        let (scan, stopped) = fast::scan_file_parallel(file, consumed, threads, limits)?;
+        tally.merge_scan(&scan).map_err(at)?;
+        let mut rest = file.try_clone()?;
+        rest.seek(SeekFrom::Start(stopped.unwrap_or(size)))?;
+        let rest: Box<dyn Read> = Box::new(rest);
+        return Ok(RecordReader::new(
+            BufReader::new(rest),
+            options.delimiter,
+            lines + scan.lines + 1,
+        ));
+    }
+    let buffered = reader.into_inner();
+    let pending = buffered.buffer().to_vec();
+    let mut inner = buffered.into_inner();
+    let mut scan = fast::Scan::new();
+    let stopped = fast::scan_reader(&mut inner, pending, limits, &mut scan)?;
+    tally.merge_scan(&scan).map_err(at)?;
+    let rest: Box<dyn Read> = if stopped.at_end {
+        Box::new(Cursor::new(stopped.pending))
+    } else {
+        Box::new(Cursor::new(stopped.pending).chain(inner))
+    };
+    Ok(RecordReader::new(
+        BufReader::new(rest),
+        options.delimiter,
+        lines + scan.lines + 1,
+    ))
 }
 
 /// Reads up to the first well-formed record and works out the layout.
@@ -262,6 +344,12 @@ impl Layout {
             by,
             header,
         })
+    }
+
+    /// True when the fast path may read the rest of this input: one column
+    /// of faces, no groups, not a count table.
+    fn fast(&self, options: &ReadOptions) -> bool {
+        self.width == 1 && self.by.is_none() && self.count.is_none() && options.labels.is_none()
     }
 
     /// Counts one data row.

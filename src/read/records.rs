@@ -86,6 +86,8 @@ pub struct RecordReader<R> {
     line_buf: Vec<u8>,
     /// Physical lines consumed so far.
     lines: u64,
+    /// Bytes consumed from `input` so far.
+    consumed: u64,
     at_start: bool,
 }
 
@@ -110,6 +112,7 @@ impl<R: BufRead> RecordReader<R> {
             delimiter,
             line_buf: Vec::new(),
             lines: first_line - 1,
+            consumed: 0,
             at_start: first_line == 1,
         }
     }
@@ -137,6 +140,7 @@ impl<R: BufRead> RecordReader<R> {
                 self.line_buf.extend_from_slice(&chunk[..take]);
             }
             self.input.consume(take);
+            self.consumed += take as u64;
             if done {
                 break;
             }
@@ -179,6 +183,21 @@ impl<R: BufRead> RecordReader<R> {
         record.clear();
         record.line = self.lines;
         Ok(self.split(record)?.map(|()| true))
+    }
+
+    /// Physical lines consumed so far.
+    pub fn lines(&self) -> u64 {
+        self.lines
+    }
+
+    /// Bytes consumed from the input so far (the next record starts here).
+    pub fn consumed(&self) -> u64 {
+        self.consumed
+    }
+
+    /// The input, positioned after the last record read.
+    pub fn into_inner(self) -> R {
+        self.input
     }
 
     fn too_long(&self) -> MalformedRecord {

@@ -7,44 +7,88 @@ use anyhow::{bail, Result};
 use serde::Serialize;
 
 use super::domain::{show, Domain, Invalid, Kind, MAX_FACE};
+use super::fast::Scan;
 
 /// Faces below this index have their consecutive-roll pairs counted in a
-/// dense table; pairs involving larger faces go to a hash map.
-const DENSE_PAIRS: usize = 64;
+/// dense table once a group has more than [`DENSE_AFTER`] rolls; until then,
+/// and for larger faces, pairs go to a hash map. Memory thus grows with the
+/// pairs actually seen, not with the number of groups times a table.
+const DENSE: usize = 64;
+/// Pairs counted sparsely before the dense table is made.
+const DENSE_AFTER: u64 = 256;
 
-/// Counts of (previous roll, roll) pairs within one group.
-#[derive(Debug, Clone)]
-struct PairCounts {
+/// The "previous roll" of the first roll of an input: pairs with it are
+/// links to whatever came before, not pairs of the input itself.
+pub const NO_PREVIOUS: u32 = u32::MAX;
+
+/// Counts of (previous roll, roll) pairs, by domain slot.
+#[derive(Debug, Clone, Default)]
+pub struct PairCounts {
     dense: Vec<u64>,
     sparse: HashMap<(u32, u32), u64>,
+    added: u64,
 }
 
 impl PairCounts {
-    fn new() -> Self {
-        PairCounts {
-            dense: vec![0; DENSE_PAIRS * DENSE_PAIRS],
-            sparse: HashMap::new(),
-        }
+    /// No pairs yet.
+    pub fn new() -> Self {
+        PairCounts::default()
     }
 
+    /// Counts one pair.
     #[inline]
-    fn add(&mut self, prev: u32, cur: u32) {
+    pub fn add(&mut self, prev: u32, cur: u32) {
+        self.add_n(prev, cur, 1);
+    }
+
+    /// Counts `n` of one pair.
+    #[inline]
+    pub fn add_n(&mut self, prev: u32, cur: u32, n: u64) {
         let (p, c) = (prev as usize, cur as usize);
-        if p < DENSE_PAIRS && c < DENSE_PAIRS {
-            self.dense[p * DENSE_PAIRS + c] += 1;
+        if self.dense.is_empty() {
+            self.added += 1;
+            if self.added > DENSE_AFTER {
+                self.make_dense();
+            }
+        }
+        if p < DENSE && c < DENSE && !self.dense.is_empty() {
+            self.dense[p * DENSE + c] += n;
         } else {
-            *self.sparse.entry((prev, cur)).or_insert(0) += 1;
+            *self.sparse.entry((prev, cur)).or_insert(0) += n;
         }
     }
 
-    /// Every non-zero pair, sorted by (prev, cur) slot.
-    fn entries(&self) -> Vec<((u32, u32), u64)> {
+    #[cold]
+    fn make_dense(&mut self) {
+        self.dense = vec![0; DENSE * DENSE];
+        self.sparse.retain(|&(p, c), n| {
+            let small = (p as usize) < DENSE && (c as usize) < DENSE;
+            if small {
+                self.dense[p as usize * DENSE + c as usize] += *n;
+            }
+            !small
+        });
+    }
+
+    /// Adds `other`'s pairs, re-keying its links ([`NO_PREVIOUS`], c) to
+    /// (prev, c): `other` continues the sequence after roll `prev`.
+    pub fn merge_after(&mut self, other: &PairCounts, prev: u32) {
+        for (i, &n) in other.dense.iter().enumerate().filter(|(_, &n)| n > 0) {
+            self.add_n((i / DENSE) as u32, (i % DENSE) as u32, n);
+        }
+        for (&(p, c), &n) in &other.sparse {
+            self.add_n(if p == NO_PREVIOUS { prev } else { p }, c, n);
+        }
+    }
+
+    /// Every non-zero pair ((prev, cur), count), sorted.
+    pub fn entries(&self) -> Vec<((u32, u32), u64)> {
         let dense = self
             .dense
             .iter()
             .enumerate()
             .filter(|(_, &n)| n > 0)
-            .map(|(i, &n)| (((i / DENSE_PAIRS) as u32, (i % DENSE_PAIRS) as u32), n));
+            .map(|(i, &n)| (((i / DENSE) as u32, (i % DENSE) as u32), n));
         let mut all: Vec<_> = dense
             .chain(self.sparse.iter().map(|(&k, &n)| (k, n)))
             .collect();
@@ -59,7 +103,8 @@ struct GroupTally {
     /// Indexed by domain slot.
     counts: Vec<u64>,
     n: u64,
-    prev: Option<u32>,
+    /// The last roll of the current input, or [`NO_PREVIOUS`].
+    prev: u32,
     pairs: PairCounts,
 }
 
@@ -146,7 +191,7 @@ impl Tally {
     /// A new input begins: consecutive-roll pairs never span two inputs.
     pub fn start_input(&mut self) {
         for g in &mut self.groups {
-            g.prev = None;
+            g.prev = NO_PREVIOUS;
         }
     }
 
@@ -195,11 +240,45 @@ impl Tally {
         if count.is_some() {
             self.saw_counts = true;
         } else {
-            if let Some(prev) = g.prev {
-                g.pairs.add(prev, slot);
-            }
-            g.prev = Some(slot);
+            g.pairs.add(g.prev, slot);
+            g.prev = slot;
         }
+        Ok(())
+    }
+
+    /// Adds the rolls of a fast-path [`Scan`] to the single group: they
+    /// continue the current input's sequence.
+    pub fn merge_scan(&mut self, scan: &Scan) -> Result<(), Invalid> {
+        let scanned = scan.pairs();
+        let pairs = scanned.entries();
+        // Every roll ends exactly one pair; every roll but the last starts one.
+        let rolls: u64 = pairs.iter().map(|(_, n)| n).sum();
+        if rolls == 0 {
+            return Ok(());
+        }
+        self.total = self.total.checked_add(rolls).ok_or_else(overflow)?;
+        let mut max = scan.last;
+        let mut min = scan.last;
+        for &((p, _), _) in pairs.iter().filter(|((p, _), _)| *p != NO_PREVIOUS) {
+            max = max.max(p);
+            min = min.min(p);
+        }
+        self.domain.note_integers(u64::from(min), u64::from(max));
+        let g = match self.group_index.get(&b""[..]) {
+            Some(&i) => i,
+            None => self.new_group(b"", None)?,
+        };
+        let g = &mut self.groups[g];
+        if g.counts.len() <= max as usize {
+            g.counts.resize(max as usize + 1, 0);
+        }
+        for &((p, _), n) in pairs.iter().filter(|((p, _), _)| *p != NO_PREVIOUS) {
+            g.counts[p as usize] += n;
+        }
+        g.counts[scan.last as usize] += 1;
+        g.n += rolls;
+        g.pairs.merge_after(&scanned, g.prev);
+        g.prev = scan.last;
         Ok(())
     }
 
@@ -215,7 +294,7 @@ impl Tally {
             name,
             counts: Vec::new(),
             n: 0,
-            prev: None,
+            prev: NO_PREVIOUS,
             pairs: PairCounts::new(),
         });
         self.group_index.insert(key.to_vec(), self.groups.len() - 1);
@@ -246,6 +325,7 @@ impl Tally {
                     g.pairs
                         .entries()
                         .into_iter()
+                        .filter(|((p, _), _)| *p != NO_PREVIOUS)
                         .map(|((p, c), n)| ((p as usize - first, c as usize - first), n))
                         .collect()
                 });

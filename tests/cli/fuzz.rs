@@ -28,9 +28,10 @@ fn options() -> impl Strategy<Value = ReadOptions> {
         ],
         prop_oneof![Just(None), Just(Some(ColumnSpec::Index(2)))],
         prop_oneof![Just(b','), Just(b';'), Just(b'\t')],
+        any::<bool>(),
     )
         .prop_map(
-            |(counts, no_header, skip_invalid, faces, column, by, delimiter)| ReadOptions {
+            |(counts, no_header, skip_invalid, faces, column, by, delimiter, fast)| ReadOptions {
                 counts,
                 column,
                 by,
@@ -39,6 +40,7 @@ fn options() -> impl Strategy<Value = ReadOptions> {
                 delimiter,
                 no_header,
                 skip_invalid,
+                fast,
             },
         )
 }
@@ -50,6 +52,7 @@ fn read(bytes: Vec<u8>, options: &ReadOptions) -> anyhow::Result<diceml::read::D
     );
     read_input(
         Box::new(std::io::Cursor::new(bytes)),
+        None,
         "fuzz",
         options,
         &mut tally,
@@ -57,8 +60,56 @@ fn read(bytes: Vec<u8>, options: &ReadOptions) -> anyhow::Result<diceml::read::D
     tally.finish()
 }
 
+/// Logs that are mostly what the fast path takes (lines of digits), with
+/// now and then something it must hand back: a label, spaces, CR, a quote,
+/// a comment, a blank line, a long number, a 0.
+fn mostly_integer_log() -> impl Strategy<Value = Vec<u8>> {
+    let line = prop_oneof![
+        20 => "[1-6]".prop_map(String::from),
+        6 => "[0-9]{1,3}".prop_map(String::from),
+        1 => Just(String::new()),
+        1 => prop_oneof![Just(" 3"), Just("4\r"), Just("\"5\""), Just("# note"), Just("x"), Just("00000012"), Just("7,")]
+            .prop_map(String::from),
+    ];
+    (
+        any::<bool>(),
+        proptest::collection::vec(line, 0..300),
+        any::<bool>(),
+    )
+        .prop_map(|(header, lines, newline)| {
+            let mut text = if header {
+                "face\n".to_string()
+            } else {
+                String::new()
+            };
+            text.push_str(&lines.join("\n"));
+            if newline {
+                text.push('\n');
+            }
+            text.into_bytes()
+        })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    /// The fast path changes no answer: same dataset, or the same error.
+    #[test]
+    fn fast_and_general_paths_agree(
+        bytes in mostly_integer_log(),
+        faces in prop_oneof![Just(None), Just(Some(6u64)), Just(Some(500u64))],
+        skip_invalid in any::<bool>(),
+    ) {
+        let general = ReadOptions { faces, skip_invalid, fast: false, ..ReadOptions::default() };
+        let fast = ReadOptions { fast: true, ..general.clone() };
+        let (a, b) = (read(bytes.clone(), &general), read(bytes, &fast));
+        match (a, b) {
+            (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
+            (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
+            (a, b) => prop_assert!(false, "general {:?} vs fast {:?}", a.map(|_| ()), b.map(|_| ())),
+        }
+    }
+
 
     /// Any bytes under any options: a dataset or an error, never a panic;
     /// and a dataset's counts add up to its N in every group.

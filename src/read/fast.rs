@@ -1,0 +1,590 @@
+//! The fast path for the commonest log: one column of small integer faces.
+//!
+//! [`scan`] takes whole lines of bytes and counts the pairs of consecutive
+//! rolls (face counts follow from them: every roll but the last starts one
+//! pair). It accepts only lines of 1 to 7 ASCII digits, or blank lines, each
+//! ended by `\n` or `\r\n`, with values inside the die's limits; at the first
+//! other line it stops and returns its offset, and the general reader takes
+//! over from there, so results are identical to reading everything with the
+//! general path (a property test checks it). Four one-digit lines, 8 bytes,
+//! are recognised with a few word operations at once.
+//!
+//! [`scan_reader`] drives [`scan`] over any stream in 1 MiB blocks;
+//! [`scan_file_parallel`] splits a regular file at line boundaries and scans
+//! the pieces on all cores, stopping at the first line any piece cannot take.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::os::unix::fs::FileExt;
+
+use super::tally::{PairCounts, NO_PREVIOUS};
+
+/// Bytes read per block.
+const BLOCK: usize = 1 << 20;
+
+/// The faces a scan may accept: `min..=max`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Smallest face accepted (0, or 1 with `--faces`).
+    pub min: u32,
+    /// Largest face accepted.
+    pub max: u32,
+}
+
+impl Limits {
+    /// Bit d set when the one-digit face d is accepted.
+    fn digit_mask(self) -> u32 {
+        (0..10u32)
+            .filter(|&d| d >= self.min && d <= self.max)
+            .fold(0, |m, d| m | 1 << d)
+    }
+}
+
+/// Faces below this value pair up in a dense table.
+const SMALL: usize = 128;
+
+/// What a scan counted: pairs of consecutive rolls (face counts follow
+/// from them: every roll ends one pair, and all but the last start one).
+#[derive(Debug, Clone)]
+pub struct Scan {
+    /// Pairs of faces below [`SMALL`], at `prev * SMALL + face`.
+    small: Vec<u64>,
+    /// Runs of four one-digit lines, keyed by their digits as nibbles
+    /// (d0 | d1 << 4 | d2 << 8 | d3 << 12); allocated on first use.
+    quads: Vec<u64>,
+    /// Every other pair, including the first roll's link ([`NO_PREVIOUS`], f).
+    other: PairCounts,
+    /// The last roll seen, or [`NO_PREVIOUS`].
+    pub last: u32,
+    /// Physical lines consumed (blank ones included).
+    pub lines: u64,
+}
+
+impl Scan {
+    /// An empty scan.
+    pub fn new() -> Self {
+        Scan {
+            small: vec![0; SMALL * SMALL],
+            quads: Vec::new(),
+            other: PairCounts::new(),
+            last: NO_PREVIOUS,
+            lines: 0,
+        }
+    }
+
+    /// All pairs counted, as [`PairCounts`] (the first roll's link keyed
+    /// by [`NO_PREVIOUS`]).
+    pub fn pairs(&self) -> PairCounts {
+        let mut pairs = self.other.clone();
+        for (i, &n) in self.small.iter().enumerate().filter(|(_, &n)| n > 0) {
+            pairs.add_n((i / SMALL) as u32, (i % SMALL) as u32, n);
+        }
+        for (key, &n) in self.quads.iter().enumerate().filter(|(_, &n)| n > 0) {
+            let d = [key & 0xF, key >> 4 & 0xF, key >> 8 & 0xF, key >> 12];
+            for w in d.windows(2) {
+                pairs.add_n(w[0] as u32, w[1] as u32, n);
+            }
+        }
+        pairs
+    }
+
+    /// Adds `later`, which continues the sequence right after this scan.
+    pub fn append(&mut self, later: &Scan) {
+        for (a, b) in self.small.iter_mut().zip(&later.small) {
+            *a += b;
+        }
+        if !later.quads.is_empty() {
+            if self.quads.is_empty() {
+                self.quads = vec![0; 1 << 16];
+            }
+            for (a, b) in self.quads.iter_mut().zip(&later.quads) {
+                *a += b;
+            }
+        }
+        self.other.merge_after(&later.other, self.last);
+        if later.last != NO_PREVIOUS {
+            self.last = later.last;
+        }
+        self.lines += later.lines;
+    }
+}
+
+impl Default for Scan {
+    fn default() -> Self {
+        Scan::new()
+    }
+}
+
+/// True when the 8 bytes of `w` (little-endian) are four lines of one ASCII
+/// digit each: digit, `\n`, digit, `\n`, ...
+#[inline]
+fn four_digit_lines(w: u64) -> bool {
+    const NEWLINES: u64 = 0x0A00_0A00_0A00_0A00;
+    const HIGH: u64 = 0xFF00_FF00_FF00_FF00;
+    w & HIGH == NEWLINES
+        && w & 0x00F0_00F0_00F0_00F0 == 0x0030_0030_0030_0030
+        && ((w & 0x000F_000F_000F_000F) + 0x0006_0006_0006_0006) & 0x0010_0010_0010_0010 == 0
+}
+
+/// Marks with 0x80 exactly the zero bytes of `x` (no false positives: the
+/// additions cannot carry across bytes).
+#[inline]
+fn zero_bytes(x: u64) -> u64 {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    !(((x & LOW7) + LOW7) | x) & 0x8080_8080_8080_8080
+}
+
+/// For the 8 bytes of `w` (little-endian): a mask with bit i set when byte
+/// i is `\n`, and whether every byte is a `\n` or an ASCII digit.
+#[inline]
+fn classify(w: u64) -> (u64, bool) {
+    let newline = zero_bytes(w ^ 0x0A0A_0A0A_0A0A_0A0A);
+    let high_three = zero_bytes((w & 0xF0F0_F0F0_F0F0_F0F0) ^ 0x3030_3030_3030_3030);
+    let above_nine =
+        (((w & 0x0F0F_0F0F_0F0F_0F0F) + 0x0606_0606_0606_0606) & 0x1010_1010_1010_1010) << 3;
+    let digit = high_three & !above_nine;
+    // Gathers bit 7 of byte i into bit i.
+    let mask = (newline >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56;
+    (mask, newline | digit == 0x8080_8080_8080_8080)
+}
+
+/// The faces of the lines that end in the 64 bytes at `pos` (which must be
+/// a line start), when all of them are 1 to 3 digits within `limits` or
+/// blank: written to `faces`, returning (how many, bytes consumed, lines
+/// consumed). `None` sends these lines to the one-line-at-a-time path.
+#[inline]
+fn chunk(
+    bytes: &[u8],
+    pos: usize,
+    limits: Limits,
+    faces: &mut [u32; 64],
+) -> Option<(usize, usize, u64)> {
+    let block = bytes.get(pos..pos + 64)?;
+    let mut mask = 0u64;
+    let mut clean = true;
+    for (i, word) in block.chunks_exact(8).enumerate() {
+        let (m, ok) = classify(u64::from_le_bytes(word.try_into().unwrap_or_default()));
+        mask |= m << (8 * i);
+        clean &= ok;
+    }
+    if !clean || mask == 0 {
+        return None;
+    }
+    let (mut start, mut k, mut bad) = (pos, 0, false);
+    let lines = u64::from(mask.count_ones());
+    let consumed = 64 - mask.leading_zeros() as usize;
+    while mask != 0 {
+        let end = pos + mask.trailing_zeros() as usize;
+        mask &= mask - 1;
+        let len = end - start;
+        // Branch-free: read the three bytes before the newline whatever the
+        // length, and keep the digits that belong to this line.
+        let digit = |i: usize| {
+            u32::from(bytes[end.saturating_sub(1 + i)].wrapping_sub(b'0')) * u32::from(i < len)
+        };
+        let face = digit(0) + 10 * digit(1) + 100 * digit(2);
+        bad |= len > 3 || (len > 0 && (face < limits.min || face > limits.max));
+        faces[k] = face;
+        k += usize::from(len > 0);
+        start = end + 1;
+    }
+    (!bad).then_some((k, consumed, lines))
+}
+
+/// Scans whole lines of `bytes` into `acc` and returns how many bytes it
+/// consumed: all of them, or up to the start of the first line it does not
+/// take (see the module documentation). `bytes` should end with `\n`; a
+/// final line without one is left unconsumed.
+pub fn scan(bytes: &[u8], limits: Limits, acc: &mut Scan) -> usize {
+    if acc.quads.is_empty() {
+        acc.quads = vec![0; 1 << 16];
+    }
+    let Scan {
+        small,
+        quads,
+        other,
+        last,
+        lines: total_lines,
+    } = acc;
+    // Fixed-size views: the indices below are provably in bounds, and the
+    // counters cannot alias the scan's own fields.
+    let (Ok(small), Ok(quads)) = (
+        <&mut [u64; SMALL * SMALL]>::try_from(small.as_mut_slice()),
+        <&mut [u64; 1 << 16]>::try_from(quads.as_mut_slice()),
+    ) else {
+        unreachable!("the tables are allocated at their fixed sizes")
+    };
+    let mut pair = |prev: u32, face: u32| {
+        if (prev as usize) < SMALL && (face as usize) < SMALL {
+            small[prev as usize * SMALL + face as usize] += 1;
+        } else {
+            other.add(prev, face);
+        }
+    };
+    // Runs of one-digit lines go four at a time; anything else a line at a
+    // time. The digit mask is all ones unless --faces narrows it.
+    let digits_ok = limits.digit_mask();
+    let check_digits = digits_ok != 0x3FF;
+    let mut prev = *last;
+    let mut pos = 0;
+    let mut lines = 0u64;
+    let mut faces = [0u32; 64];
+    let n = bytes.len();
+    let stop = |at: usize, prev: u32, lines: u64, last: &mut u32, total: &mut u64| {
+        *last = prev;
+        *total += lines;
+        at
+    };
+    while pos < n {
+        if let Some(word) = bytes.get(pos..pos + 8) {
+            let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
+            if four_digit_lines(w) {
+                let key = (w & 0xF) | (w >> 12 & 0xF0) | (w >> 24 & 0xF00) | (w >> 36 & 0xF000);
+                let ok = !check_digits || {
+                    let d = |i: u64| (key >> (4 * i) & 0xF) as u32;
+                    (digits_ok >> d(0))
+                        & (digits_ok >> d(1))
+                        & (digits_ok >> d(2))
+                        & (digits_ok >> d(3))
+                        & 1
+                        == 1
+                };
+                if ok {
+                    quads[key as usize & 0xFFFF] += 1;
+                    pair(prev, (key & 0xF) as u32);
+                    prev = (key >> 12) as u32;
+                    pos += 8;
+                    lines += 4;
+                    continue;
+                }
+            }
+        }
+        if let Some((k, consumed, chunk_lines)) = chunk(bytes, pos, limits, &mut faces) {
+            for &face in &faces[..k] {
+                pair(prev, face);
+                prev = face;
+            }
+            pos += consumed;
+            lines += chunk_lines;
+            continue;
+        }
+        let start = pos;
+        let mut value = 0u32;
+        let mut len = 0;
+        while len < 8 && pos < n && bytes[pos].is_ascii_digit() {
+            value = value * 10 + u32::from(bytes[pos] - b'0');
+            pos += 1;
+            len += 1;
+        }
+        if bytes.get(pos) == Some(&b'\r') {
+            pos += 1;
+        }
+        if len > 7 || bytes.get(pos) != Some(&b'\n') {
+            return stop(start, prev, lines, last, total_lines);
+        }
+        pos += 1;
+        lines += 1;
+        if len == 0 {
+            continue;
+        }
+        if value < limits.min || value > limits.max {
+            return stop(start, prev, lines - 1, last, total_lines);
+        }
+        pair(prev, value);
+        prev = value;
+    }
+    stop(pos, prev, lines, last, total_lines)
+}
+
+/// Where a streamed scan stopped: the bytes it did not take (from the start
+/// of the first line it could not take, or the final unterminated line),
+/// to be read by the general path before the rest of the stream.
+pub struct Stopped {
+    /// Unconsumed bytes already read.
+    pub pending: Vec<u8>,
+    /// True when the stream ended (nothing follows `pending`).
+    pub at_end: bool,
+}
+
+/// Scans `reader` block by block after `pending` (bytes already read).
+pub fn scan_reader(
+    reader: &mut dyn Read,
+    pending: Vec<u8>,
+    limits: Limits,
+    acc: &mut Scan,
+) -> io::Result<Stopped> {
+    let mut buf = pending;
+    let mut at_end = false;
+    loop {
+        let filled = buf.len();
+        if !at_end && filled < BLOCK {
+            // Grow towards a block as the input keeps coming: small inputs
+            // stay cheap.
+            let size = (2 * filled).clamp(64 << 10, BLOCK);
+            buf.resize(size, 0);
+            let got = read_full(reader, &mut buf[filled..])?;
+            buf.truncate(filled + got);
+            at_end = filled + got < size;
+        }
+        // After the fill the buffer is full or the stream has ended, so no
+        // complete line in it means a line longer than a block: the general
+        // path reports that one.
+        let whole = buf.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let taken = scan(&buf[..whole], limits, acc);
+        buf.drain(..taken);
+        if taken < whole || whole == 0 || at_end {
+            return Ok(Stopped {
+                pending: buf,
+                at_end,
+            });
+        }
+    }
+}
+
+/// Reads until `buf` is full or the stream ends; returns the bytes read.
+fn read_full(reader: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut got = 0;
+    while got < buf.len() {
+        match reader.read(&mut buf[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(got)
+}
+
+/// The outcome of scanning one piece of a file.
+struct Piece {
+    scan: Scan,
+    /// Absolute offset where the scan stopped early, if it did.
+    stopped: Option<u64>,
+}
+
+/// Scans `file` from `start` to its end on `threads` threads. Returns the
+/// scans in file order, merged, and the offset where the general path must
+/// take over (None when the whole file was taken).
+pub fn scan_file_parallel(
+    file: &File,
+    start: u64,
+    threads: usize,
+    limits: Limits,
+) -> io::Result<(Scan, Option<u64>)> {
+    let len = file.metadata()?.len();
+    let mut bounds = vec![start];
+    for i in 1..threads as u64 {
+        let guess = start + (len - start) * i / threads as u64;
+        let cut = next_line_start(file, guess.max(*bounds.last().unwrap_or(&start)), len)?;
+        bounds.push(cut);
+    }
+    bounds.push(len);
+    let pieces: Vec<io::Result<Piece>> = std::thread::scope(|s| {
+        let handles: Vec<_> = bounds
+            .windows(2)
+            .map(|w| {
+                let (from, to) = (w[0], w[1]);
+                s.spawn(move || scan_range(file, from, to, limits))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(io::Error::other("a counting thread panicked")))
+            })
+            .collect()
+    });
+    let mut total = Scan::new();
+    for piece in pieces {
+        let piece = piece?;
+        total.append(&piece.scan);
+        if piece.stopped.is_some() {
+            return Ok((total, piece.stopped));
+        }
+    }
+    Ok((total, None))
+}
+
+/// The first line start at or after `at` (the byte after a `\n`), or `len`.
+fn next_line_start(file: &File, at: u64, len: u64) -> io::Result<u64> {
+    if at == 0 {
+        return Ok(0);
+    }
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut pos = at - 1;
+    while pos < len {
+        let got = file.read_at(&mut buf, pos)?;
+        if got == 0 {
+            break;
+        }
+        if let Some(i) = buf[..got].iter().position(|&b| b == b'\n') {
+            return Ok(pos + i as u64 + 1);
+        }
+        pos += got as u64;
+    }
+    Ok(len)
+}
+
+/// Scans `from..to` (whole lines) of `file`.
+fn scan_range(file: &File, from: u64, to: u64, limits: Limits) -> io::Result<Piece> {
+    let mut acc = Scan::new();
+    let mut buf = vec![0u8; BLOCK];
+    let mut pos = from;
+    let mut carry = 0usize;
+    while pos < to {
+        let want = ((to - pos) as usize).min(BLOCK - carry);
+        let got = file.read_at(&mut buf[carry..carry + want], pos)?;
+        if got == 0 {
+            break;
+        }
+        pos += got as u64;
+        let filled = carry + got;
+        let whole = if pos >= to {
+            filled
+        } else {
+            buf[..filled]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1)
+        };
+        let taken = scan(&buf[..whole], limits, &mut acc);
+        if taken < whole {
+            let stopped = pos - (filled - taken) as u64;
+            return Ok(Piece {
+                scan: acc,
+                stopped: Some(stopped),
+            });
+        }
+        buf.copy_within(whole..filled, 0);
+        carry = filled - whole;
+        if carry == BLOCK {
+            // A single line longer than a block: the general path reports it.
+            return Ok(Piece {
+                scan: acc,
+                stopped: Some(pos - carry as u64),
+            });
+        }
+    }
+    let stopped = (carry > 0).then(|| pos - carry as u64);
+    Ok(Piece { scan: acc, stopped })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ANY: Limits = Limits {
+        min: 0,
+        max: 1_000_000,
+    };
+
+    fn counts(scan: &Scan) -> Vec<((u32, u32), u64)> {
+        scan.pairs().entries()
+    }
+
+    #[test]
+    fn words_are_classified_byte_by_byte() {
+        let (mask, clean) = classify(u64::from_le_bytes(*b"12\n3\n\n45"));
+        assert_eq!(mask, 0b0011_0100);
+        assert!(clean);
+        for bad in [b"12\n3\r\n45", b"12\n3 \n45", b"12\n3:\n45", b"12\n/\n\n45"] {
+            assert!(
+                !classify(u64::from_le_bytes(*bad)).1,
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+    }
+
+    #[test]
+    fn chunks_take_short_lines_and_refuse_the_rest() {
+        let text = b"1\n20\n\n3\n15\n7\n8\n19\n2\n11\n4\n6\n13\n5\n9\n10\n12\n14\n16\n17\n18\n100\n3\n20\n190";
+        assert_eq!(text.len(), 64);
+        let mut faces = [0u32; 64];
+        let (k, consumed, lines) = chunk(text, 0, ANY, &mut faces).unwrap();
+        // The 64 bytes hold 24 whole lines, one of them blank, and the
+        // start of a 25th ("190", cut at "19").
+        assert_eq!((k, consumed, lines), (23, 61, 24));
+        assert_eq!(faces[..5], [1, 20, 3, 15, 7]);
+        assert_eq!(faces[20..23], [100, 3, 20]);
+        assert!(chunk(text, 0, Limits { min: 1, max: 20 }, &mut faces).is_none());
+        let mut long = b"1234\n".repeat(13);
+        long.truncate(64);
+        assert!(chunk(&long, 0, ANY, &mut faces).is_none());
+    }
+
+    #[test]
+    fn four_digit_words_are_recognised() {
+        assert!(four_digit_lines(u64::from_le_bytes(*b"1\n2\n3\n9\n")));
+        assert!(!four_digit_lines(u64::from_le_bytes(*b"1\n2\n3\n:\n")));
+        assert!(!four_digit_lines(u64::from_le_bytes(*b"1\n2\n34\n5")));
+        assert!(!four_digit_lines(u64::from_le_bytes(*b"1\r\n2\n3\n4")));
+    }
+
+    #[test]
+    fn scan_counts_pairs_across_fast_and_scalar_lines() {
+        let mut acc = Scan::new();
+        let text = b"1\n2\n3\n4\n12\n\n3\r\n5\n";
+        assert_eq!(scan(text, ANY, &mut acc), text.len());
+        assert_eq!(acc.lines, 8);
+        assert_eq!(acc.last, 5);
+        let want = vec![
+            ((1, 2), 1),
+            ((2, 3), 1),
+            ((3, 4), 1),
+            ((3, 5), 1),
+            ((4, 12), 1),
+            ((12, 3), 1),
+            ((NO_PREVIOUS, 1), 1),
+        ];
+        let mut got = counts(&acc);
+        got.sort();
+        let mut want = want;
+        want.sort();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn scan_stops_at_the_first_line_it_cannot_take() {
+        for (text, stop, lines) in [
+            (&b"1\n2\nx\n3\n"[..], 4, 2),
+            (b"1\n2\n 3\n", 4, 2),
+            (b"1\n12345678\n", 2, 1),
+            (b"1\n2\n3\n4\n5\n7\n", 10, 5),
+        ] {
+            let mut acc = Scan::new();
+            let limits = Limits { min: 1, max: 6 };
+            assert_eq!(
+                scan(text, limits, &mut acc),
+                stop,
+                "{:?}",
+                String::from_utf8_lossy(text)
+            );
+            assert_eq!(acc.lines, lines);
+        }
+    }
+
+    #[test]
+    fn declared_limits_apply_inside_fast_words() {
+        let mut acc = Scan::new();
+        // The word "1\n0\n2\n3\n" holds a 0, outside 1..=6.
+        assert_eq!(
+            scan(b"1\n0\n2\n3\n", Limits { min: 1, max: 6 }, &mut acc),
+            2
+        );
+    }
+
+    #[test]
+    fn streamed_scans_hand_back_the_rest() {
+        let mut acc = Scan::new();
+        let mut rest = &b"3\n4\nface\n5\n"[..];
+        let stopped = scan_reader(&mut rest, b"1\n2\n".to_vec(), ANY, &mut acc).unwrap();
+        assert_eq!(stopped.pending, b"face\n5\n");
+        assert!(stopped.at_end);
+        assert_eq!(acc.lines, 4);
+        let mut acc = Scan::new();
+        let stopped = scan_reader(&mut &b"1\n2"[..], Vec::new(), ANY, &mut acc).unwrap();
+        assert_eq!(stopped.pending, b"2");
+    }
+}
