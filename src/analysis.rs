@@ -106,8 +106,10 @@ pub struct GroupReport {
 /// The report of a `--by` run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GroupedReport {
-    /// Faces of the die (shared by every group).
-    pub faces: Vec<String>,
+    /// Number of faces K, shared by every group.
+    pub k: usize,
+    /// The faces' labels, shared by every group.
+    pub face_labels: Vec<String>,
     /// Each group, in first-seen order.
     pub groups: Vec<GroupReport>,
     /// What was read.
@@ -160,7 +162,8 @@ pub fn analyse(data: &Dataset, grouped: bool, options: &AnalysisOptions) -> Resu
         });
     }
     Ok(Report::Grouped(GroupedReport {
-        faces: data.faces.clone(),
+        k: data.faces.len(),
+        face_labels: data.faces.clone(),
         groups,
         input,
     }))

@@ -118,8 +118,9 @@ pub struct InputArgs {
     #[arg(long, value_name = "NAME|INDEX", value_parser = clap::value_parser!(ColumnSpec))]
     pub column: Option<ColumnSpec>,
 
-    /// Fit every group in this column (a die id, a player, a session)
-    /// separately, in one pass, with a homogeneity test across groups.
+    /// Split the rolls into groups by this column (a die id, a player, a
+    /// session), read in one pass: `fit` reports every group with a
+    /// homogeneity test across them, `count` writes `group,face,count`.
     #[arg(long, value_name = "NAME|INDEX", value_parser = clap::value_parser!(ColumnSpec))]
     pub by: Option<ColumnSpec>,
 

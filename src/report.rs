@@ -127,13 +127,8 @@ fn write_table(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
                 write_die_table(out, &g.die)?;
                 writeln!(out)?;
             }
-            writeln!(
-                out,
-                "{} groups, K = {}",
-                grouped.groups.len(),
-                grouped.faces.len()
-            )?;
-            write_skipped(out, &grouped.input)
+            writeln!(out, "{} groups, K = {}", grouped.groups.len(), grouped.k)?;
+            write_input_notes(out, &grouped.input)
         }
     }
 }
@@ -241,8 +236,12 @@ pub fn skipped_note(skipped: &Skipped) -> String {
         .iter()
         .map(|(r, n)| format!("{n} {r}"))
         .collect();
+    let first = skipped
+        .examples
+        .first()
+        .map_or(String::new(), |e| format!("; first: {e}"));
     format!(
-        "skipped {} invalid row(s): {}",
+        "skipped {} invalid row(s): {}{first}",
         skipped.rows,
         reasons.join(", ")
     )

@@ -1,7 +1,8 @@
 //! `diceml count`: reduce roll logs to their sufficient statistics, the
 //! `face,count` table (with `--by`, `group,face,count`), which
 //! `diceml fit --counts` reads and sums. Counting pieces of a log and
-//! fitting the merged counts gives the same fit as the whole log.
+//! fitting the merged counts gives the same fit as the whole log. A piece
+//! with no rolls (a header only, say) gives a table with no rows.
 
 use std::io::Write as _;
 
@@ -14,7 +15,7 @@ use crate::report;
 
 /// Runs `diceml count`.
 pub fn run(args: CountArgs) -> Result<()> {
-    let data = read::read_inputs(&args.input.files, &args.input.read_options())?;
+    let data = read::read_inputs(&args.input.files, &args.input.read_options(), true)?;
     let mut out = io::open_output(args.output.as_deref())?;
     report::write_counts(&mut out, &data, args.input.by.is_some())?;
     out.flush()?;

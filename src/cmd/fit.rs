@@ -14,7 +14,7 @@ use crate::report;
 
 /// Runs `diceml fit`.
 pub fn run(args: FitArgs) -> Result<()> {
-    let data = read::read_inputs(&args.input.files, &args.input.read_options())?;
+    let data = read::read_inputs(&args.input.files, &args.input.read_options(), false)?;
     let options = AnalysisOptions {
         fit: FitOptions {
             learning_rate: args.lr,

@@ -90,8 +90,9 @@ impl Default for ReadOptions {
     }
 }
 
-/// Reads and sums every input (standard input when `paths` is empty).
-pub fn read_inputs(paths: &[PathBuf], options: &ReadOptions) -> Result<Dataset> {
+/// Reads and sums every input (standard input when `paths` is empty); no
+/// rolls at all is an error unless `allow_empty`.
+pub fn read_inputs(paths: &[PathBuf], options: &ReadOptions, allow_empty: bool) -> Result<Dataset> {
     let stdin = [PathBuf::from("-")];
     let paths = if paths.is_empty() { &stdin[..] } else { paths };
     let mut tally = Tally::new(
@@ -110,7 +111,9 @@ pub fn read_inputs(paths: &[PathBuf], options: &ReadOptions) -> Result<Dataset> 
         )?;
         names.push(input.name);
     }
-    tally.finish().map_err(|e| e.context(names.join(", ")))
+    tally
+        .finish(allow_empty)
+        .map_err(|e| e.context(names.join(", ")))
 }
 
 /// Reads one input into `tally`; `source` names it in messages, and `file`
@@ -264,6 +267,20 @@ fn usage(message: String) -> anyhow::Error {
     UsageError(message).into()
 }
 
+/// A hint when a one-field first row looks split by another delimiter.
+fn delimiter_hint(first: &Record, delimiter: u8) -> &'static str {
+    let text = first.get(0).unwrap_or_default();
+    match (first.len(), delimiter) {
+        (1, b',') if text.contains(&b'\t') => {
+            " (the fields look tab-separated: add --delimiter '\\t')"
+        }
+        (1, b',') if text.contains(&b';') => {
+            " (the fields look ';'-separated: add --delimiter ';')"
+        }
+        _ => "",
+    }
+}
+
 impl Layout {
     fn from_first(
         first: &Record,
@@ -281,8 +298,9 @@ impl Layout {
             match spec {
                 ColumnSpec::Index(i) if *i <= width => Ok((i - 1, false)),
                 ColumnSpec::Index(i) => Err(usage(format!(
-                    "{flag} {i}: {source} has {width} column(s): {}",
-                    describe_columns(first)
+                    "{flag} {i}: {source} has {width} column(s): {}{}",
+                    describe_columns(first),
+                    delimiter_hint(first, options.delimiter)
                 ))),
                 ColumnSpec::Name(_) if options.no_header => Err(usage(format!(
                     "{flag} by name needs a header row, but --no-header says there is none; give a 1-based index"
@@ -290,8 +308,9 @@ impl Layout {
                 ColumnSpec::Name(name) => match named(name) {
                     Some(i) => Ok((i, true)),
                     None => Err(usage(format!(
-                        "{flag} {name:?}: {source} has no column of that name; its first row is: {}",
-                        describe_columns(first)
+                        "{flag} {name:?}: {source} has no column of that name; its first row is: {}{}",
+                        describe_columns(first),
+                        delimiter_hint(first, options.delimiter)
                     ))),
                 },
             }

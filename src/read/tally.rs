@@ -115,7 +115,12 @@ pub struct Skipped {
     pub rows: u64,
     /// How many for each reason.
     pub reasons: BTreeMap<String, u64>,
+    /// The first few skipped rows, as `file:line: what`.
+    pub examples: Vec<String>,
 }
+
+/// How many skipped rows are quoted in [`Skipped::examples`].
+pub const SKIPPED_EXAMPLES: usize = 10;
 
 /// Counts of one group (the whole input when there is no `--by`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -203,6 +208,11 @@ impl Tally {
         }
         self.skipped.rows += 1;
         *self.skipped.reasons.entry(bad.key.to_string()).or_insert(0) += 1;
+        if self.skipped.examples.len() < SKIPPED_EXAMPLES {
+            self.skipped
+                .examples
+                .push(format!("{source}:{line}: {}", bad.message));
+        }
         Ok(())
     }
 
@@ -301,9 +311,10 @@ impl Tally {
         Ok(self.groups.len() - 1)
     }
 
-    /// The finished dataset; an error when no roll was counted.
-    pub fn finish(self) -> Result<Dataset> {
-        if self.total == 0 {
+    /// The finished dataset; an error when no roll was counted, unless
+    /// `allow_empty` (then the dataset has no faces and no groups).
+    pub fn finish(self, allow_empty: bool) -> Result<Dataset> {
+        if self.total == 0 && !allow_empty {
             let skipped = match self.skipped.rows {
                 0 => String::new(),
                 n => format!(" ({n} invalid row(s) skipped)"),
@@ -380,7 +391,7 @@ mod tests {
         }
         t.start_input();
         t.add(Some(b"a"), b"1", None).unwrap();
-        let d = t.finish().unwrap();
+        let d = t.finish(false).unwrap();
         assert_eq!(d.faces, vec!["1", "2"]);
         assert_eq!(d.groups[0].counts, vec![2, 1]);
         assert_eq!(d.groups[0].pairs, Some(vec![((0, 1), 1)]));
@@ -393,7 +404,7 @@ mod tests {
         for f in ["100", "1", "100", "100"] {
             t.add(None, f.as_bytes(), None).unwrap();
         }
-        let d = t.finish().unwrap();
+        let d = t.finish(false).unwrap();
         assert_eq!(d.faces.len(), 100);
         assert_eq!(
             d.groups[0].pairs,
@@ -409,7 +420,7 @@ mod tests {
         t.invalid("f", 3, Invalid::new("not a face", "y".into()))
             .unwrap();
         assert_eq!(t.skipped.rows, 2);
-        let e = t.finish().unwrap_err().to_string();
+        let e = t.finish(false).unwrap_err().to_string();
         assert!(e.contains("(2 invalid row(s) skipped)"), "{e}");
     }
 

@@ -57,7 +57,7 @@ fn read(bytes: Vec<u8>, options: &ReadOptions) -> anyhow::Result<diceml::read::D
         options,
         &mut tally,
     )?;
-    tally.finish()
+    tally.finish(false)
 }
 
 /// Logs that are mostly what the fast path takes (lines of digits), with

@@ -45,6 +45,19 @@ fn a_wrong_delimiter_gets_a_hint() {
         err.contains("<stdin>:3:") && err.contains("--delimiter"),
         "{err}"
     );
+    let err = run_fail(&["fit", "-", "--column", "roll"], "ts\troll\n1\t2\n", 2);
+    assert!(err.contains("add --delimiter '\\t'"), "{err}");
+}
+
+#[test]
+fn counting_an_empty_piece_gives_an_empty_table() {
+    assert_eq!(run_ok(&["count"], "face\n"), "face,count\n");
+    assert_eq!(
+        run_ok(&["count", "--by", "g"], "g,face\n"),
+        "group,face,count\n"
+    );
+    let err = run_fail(&["fit"], "face\n", 1);
+    assert!(err.contains("no rolls"), "{err}");
 }
 
 #[test]
@@ -125,7 +138,8 @@ fn groups_are_fitted_separately_in_first_seen_order() {
     assert_eq!(counts(&groups[0]), vec![2, 1, 0]);
     assert_eq!(groups[1]["group"], "ann");
     assert_eq!(counts(&groups[1]), vec![0, 1, 1]);
-    assert_eq!(r["faces"], serde_json::json!(["1", "2", "3"]));
+    assert_eq!(r["face_labels"], serde_json::json!(["1", "2", "3"]));
+    assert_eq!(r["k"], 3);
     let csv = run_ok(&["fit", "-", "--by", "1", "--format", "csv"], log);
     assert!(
         csv.starts_with("group,face,count,p,q,abs_diff\nbob,1,2,"),
@@ -216,8 +230,14 @@ fn skip_invalid_counts_every_skipped_row_by_reason() {
     assert_eq!(reasons["ragged row"], 1);
     assert_eq!(reasons["empty face"], 1);
     assert_eq!(reasons["face out of range"], 1);
+    assert_eq!(
+        r["skipped"]["examples"][0],
+        "<stdin>:3: \"x\" is not a face: this log has integer faces"
+    );
+    assert_eq!(r["skipped"]["examples"].as_array().unwrap().len(), 5);
     let table = run_ok(&["fit", "--skip-invalid"], log);
     assert!(table.contains("skipped 5 invalid row(s)"), "{table}");
+    assert!(table.contains("; first: <stdin>:3: "), "{table}");
     let out = diceml()
         .args(["count", "--skip-invalid"])
         .write_stdin(log)
