@@ -41,7 +41,8 @@ pub struct FaceRow {
 /// The optimiser's summary.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FitSummary {
-    /// The method: "gd" (gradient descent).
+    /// The method: "gd" (gradient descent), "momentum" (Nesterov) or
+    /// "newton".
     pub method: &'static str,
     /// Gradient steps taken.
     pub iterations: u64,
@@ -49,7 +50,7 @@ pub struct FitSummary {
     pub converged: bool,
     /// The stopping threshold on max_k |q_k − p_k|.
     pub tol: f64,
-    /// The step size η.
+    /// The step size η (gd, momentum; newton line-searches its own).
     pub learning_rate: f64,
     /// The iteration budget.
     pub max_iter: u64,
@@ -178,7 +179,7 @@ pub fn empirical(counts: &[u64], n: u64) -> Vec<f64> {
 /// Fits and reports one die.
 fn analyse_die(faces: &[String], group: &Group, options: &AnalysisOptions) -> DieReport {
     let p = empirical(&group.counts, group.n);
-    let fit = optim::gradient_descent(&p, options.fit);
+    let fit = optim::fit(&p, options.fit);
     DieReport {
         n: group.n,
         k: faces.len(),
@@ -206,7 +207,7 @@ fn fit_summary(faces: &[String], counts: &[u64], p: &[f64], fit: &Fit) -> FitSum
     let entropy = softmax::entropy(p);
     let kl = softmax::kl_divergence(p, &fit.q);
     FitSummary {
-        method: "gd",
+        method: fit.options.method.name(),
         iterations: fit.iterations,
         converged: fit.converged,
         tol: fit.options.tol,

@@ -189,11 +189,12 @@ fn write_die_table(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> 
             fit.tol
         )
     };
-    writeln!(
-        out,
-        "fit: gradient descent, step {}, {status}",
-        fit.learning_rate
-    )?;
+    let how = match fit.method {
+        "newton" => "Newton's method".to_string(),
+        "momentum" => format!("Nesterov momentum, step {}", fit.learning_rate),
+        _ => format!("gradient descent, step {}", fit.learning_rate),
+    };
+    writeln!(out, "fit: {how}, {status}")?;
     writeln!(
         out,
         "H(p) = {:.6} nats, H(p, q) = {:.6} nats, KL(p||q) = {} nats",

@@ -17,6 +17,7 @@ pub fn run(args: FitArgs) -> Result<()> {
     let data = read::read_inputs(&args.input.files, &args.input.read_options(), false)?;
     let options = AnalysisOptions {
         fit: FitOptions {
+            method: args.method.into(),
             learning_rate: args.lr,
             max_iter: args.max_iter,
             tol: args.tol,
