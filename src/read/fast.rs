@@ -43,6 +43,27 @@ impl Limits {
 /// Faces below this value pair up in a dense table.
 const SMALL: usize = 128;
 
+/// Where the face sits in each line of a multi-column log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Columns {
+    /// The field delimiter.
+    pub delimiter: u8,
+    /// Fields per line.
+    pub width: usize,
+    /// The face's field (0-based).
+    pub face: usize,
+}
+
+/// What the fast path may take: faces within `limits`, alone on their
+/// lines or in one field of `columns`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plan {
+    /// The faces accepted.
+    pub limits: Limits,
+    /// The face's column in a multi-column log; `None` for one column.
+    pub columns: Option<Columns>,
+}
+
 /// What a scan counted: pairs of consecutive rolls (face counts follow
 /// from them: every roll ends one pair, and all but the last start one).
 #[derive(Debug, Clone)]
@@ -69,6 +90,15 @@ impl Scan {
             other: PairCounts::new(),
             last: NO_PREVIOUS,
             lines: 0,
+        }
+    }
+
+    #[inline]
+    fn pair(&mut self, prev: u32, face: u32) {
+        if (prev as usize) < SMALL && (face as usize) < SMALL {
+            self.small[prev as usize * SMALL + face as usize] += 1;
+        } else {
+            self.other.add(prev, face);
         }
     }
 
@@ -296,6 +326,91 @@ pub fn scan(bytes: &[u8], limits: Limits, acc: &mut Scan) -> usize {
     stop(pos, prev, lines, last, total_lines)
 }
 
+/// Scans with `plan`: [`scan`] for one-column logs, [`scan_columns`]
+/// otherwise.
+pub fn scan_plan(bytes: &[u8], plan: Plan, acc: &mut Scan) -> usize {
+    match plan.columns {
+        None => scan(bytes, plan.limits, acc),
+        Some(columns) => scan_columns(bytes, plan.limits, columns, acc),
+    }
+}
+
+/// Byte classes for [`scan_columns`]: 0 for ordinary bytes.
+const ORDINARY: u8 = 0;
+const DELIMITER: u8 = 1;
+const NEWLINE: u8 = 2;
+const SPECIAL: u8 = 3;
+
+/// [`scan`] for multi-column logs: takes lines of exactly `width` fields,
+/// without quotes, NUL or stray CR, whose face field is 1 to 7 ASCII digits
+/// within `limits`; stops at the first other line.
+pub fn scan_columns(bytes: &[u8], limits: Limits, columns: Columns, acc: &mut Scan) -> usize {
+    let mut class = [ORDINARY; 256];
+    class[usize::from(columns.delimiter)] = DELIMITER;
+    class[usize::from(b'\n')] = NEWLINE;
+    for b in [b'"', b'\r', 0] {
+        if b != columns.delimiter {
+            class[usize::from(b)] = SPECIAL;
+        }
+    }
+    let mut prev = acc.last;
+    let (mut pos, mut lines) = (0, 0u64);
+    let n = bytes.len();
+    let stop = |at: usize, prev: u32, lines: u64, acc: &mut Scan| {
+        acc.last = prev;
+        acc.lines += lines;
+        at
+    };
+    while pos < n {
+        let start = pos;
+        let (mut field, mut from, mut to) = (0, start, n);
+        loop {
+            let Some(&b) = bytes.get(pos) else {
+                return stop(start, prev, lines, acc);
+            };
+            match class[usize::from(b)] {
+                ORDINARY => {}
+                DELIMITER => {
+                    field += 1;
+                    if field == columns.face {
+                        from = pos + 1;
+                    } else if field == columns.face + 1 {
+                        to = pos;
+                    }
+                }
+                NEWLINE => break,
+                _ if b == b'\r' && bytes.get(pos + 1) == Some(&b'\n') => {
+                    if to == n {
+                        to = pos;
+                    }
+                    pos += 1;
+                    break;
+                }
+                _ => return stop(start, prev, lines, acc),
+            }
+            pos += 1;
+        }
+        let to = to.min(pos);
+        let digits = &bytes[from..to];
+        let face = (field + 1 == columns.width && (1..=7).contains(&digits.len()))
+            .then(|| {
+                digits.iter().try_fold(0u32, |v, &d| {
+                    d.is_ascii_digit().then(|| v * 10 + u32::from(d - b'0'))
+                })
+            })
+            .flatten()
+            .filter(|f| (limits.min..=limits.max).contains(f));
+        let Some(face) = face else {
+            return stop(start, prev, lines, acc);
+        };
+        acc.pair(prev, face);
+        prev = face;
+        pos += 1;
+        lines += 1;
+    }
+    stop(pos, prev, lines, acc)
+}
+
 /// Where a streamed scan stopped: the bytes it did not take (from the start
 /// of the first line it could not take, or the final unterminated line),
 /// to be read by the general path before the rest of the stream.
@@ -310,7 +425,7 @@ pub struct Stopped {
 pub fn scan_reader(
     reader: &mut dyn Read,
     pending: Vec<u8>,
-    limits: Limits,
+    plan: Plan,
     acc: &mut Scan,
 ) -> io::Result<Stopped> {
     let mut buf = pending;
@@ -330,7 +445,7 @@ pub fn scan_reader(
         // complete line in it means a line longer than a block: the general
         // path reports that one.
         let whole = buf.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        let taken = scan(&buf[..whole], limits, acc);
+        let taken = scan_plan(&buf[..whole], plan, acc);
         buf.drain(..taken);
         if taken < whole || whole == 0 || at_end {
             return Ok(Stopped {
@@ -369,7 +484,7 @@ pub fn scan_file_parallel(
     file: &File,
     start: u64,
     threads: usize,
-    limits: Limits,
+    plan: Plan,
 ) -> io::Result<(Scan, Option<u64>)> {
     let len = file.metadata()?.len();
     let mut bounds = vec![start];
@@ -384,7 +499,7 @@ pub fn scan_file_parallel(
             .windows(2)
             .map(|w| {
                 let (from, to) = (w[0], w[1]);
-                s.spawn(move || scan_range(file, from, to, limits))
+                s.spawn(move || scan_range(file, from, to, plan))
             })
             .collect();
         handles
@@ -427,7 +542,7 @@ fn next_line_start(file: &File, at: u64, len: u64) -> io::Result<u64> {
 }
 
 /// Scans `from..to` (whole lines) of `file`.
-fn scan_range(file: &File, from: u64, to: u64, limits: Limits) -> io::Result<Piece> {
+fn scan_range(file: &File, from: u64, to: u64, plan: Plan) -> io::Result<Piece> {
     let mut acc = Scan::new();
     let mut buf = vec![0u8; BLOCK];
     let mut pos = from;
@@ -448,7 +563,7 @@ fn scan_range(file: &File, from: u64, to: u64, limits: Limits) -> io::Result<Pie
                 .rposition(|&b| b == b'\n')
                 .map_or(0, |i| i + 1)
         };
-        let taken = scan(&buf[..whole], limits, &mut acc);
+        let taken = scan_plan(&buf[..whole], plan, &mut acc);
         if taken < whole {
             let stopped = pos - (filled - taken) as u64;
             return Ok(Piece {
@@ -474,6 +589,10 @@ fn scan_range(file: &File, from: u64, to: u64, limits: Limits) -> io::Result<Pie
 mod tests {
     use super::*;
 
+    const ONE: Plan = Plan {
+        limits: ANY,
+        columns: None,
+    };
     const ANY: Limits = Limits {
         min: 0,
         max: 1_000_000,
@@ -579,12 +698,12 @@ mod tests {
     fn streamed_scans_hand_back_the_rest() {
         let mut acc = Scan::new();
         let mut rest = &b"3\n4\nface\n5\n"[..];
-        let stopped = scan_reader(&mut rest, b"1\n2\n".to_vec(), ANY, &mut acc).unwrap();
+        let stopped = scan_reader(&mut rest, b"1\n2\n".to_vec(), ONE, &mut acc).unwrap();
         assert_eq!(stopped.pending, b"face\n5\n");
         assert!(stopped.at_end);
         assert_eq!(acc.lines, 4);
         let mut acc = Scan::new();
-        let stopped = scan_reader(&mut &b"1\n2"[..], Vec::new(), ANY, &mut acc).unwrap();
+        let stopped = scan_reader(&mut &b"1\n2"[..], Vec::new(), ONE, &mut acc).unwrap();
         assert_eq!(stopped.pending, b"2");
     }
 }

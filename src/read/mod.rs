@@ -139,12 +139,12 @@ pub fn read_input(
     if !layout.header {
         layout.row(&record, source, tally)?;
     }
-    if let Some(limits) = tally
+    if let Some(plan) = tally
         .domain()
         .fast_limits()
-        .filter(|_| options.fast && layout.fast(options))
+        .and_then(|limits| layout.fast_plan(limits, options))
     {
-        reader = fast_path(reader, file, limits, source, options, tally)?;
+        reader = fast_path(reader, file, plan, source, options, tally)?;
     }
     general_path(&mut reader, &layout, source, tally)
 }
@@ -176,7 +176,7 @@ fn general_path<R: BufRead>(
 fn fast_path(
     reader: RecordReader<BufReader<Box<dyn Read>>>,
     file: Option<&File>,
-    limits: fast::Limits,
+    plan: fast::Plan,
     source: &str,
     options: &ReadOptions,
     tally: &mut Tally,
@@ -189,7 +189,7 @@ fn fast_path(
         .map_or(1, |n| n.get())
         .min(8);
     if let Some(file) = file.filter(|_| threads > 1 && size > consumed + PARALLEL_FROM) {
-        let (scan, stopped) = fast::scan_file_parallel(file, consumed, threads, limits)?;
+        let (scan, stopped) = fast::scan_file_parallel(file, consumed, threads, plan)?;
         tally.merge_scan(&scan).map_err(at)?;
         let mut rest = file.try_clone()?;
         rest.seek(SeekFrom::Start(stopped.unwrap_or(size)))?;
@@ -204,7 +204,7 @@ fn fast_path(
     let pending = buffered.buffer().to_vec();
     let mut inner = buffered.into_inner();
     let mut scan = fast::Scan::new();
-    let stopped = fast::scan_reader(&mut inner, pending, limits, &mut scan)?;
+    let stopped = fast::scan_reader(&mut inner, pending, plan, &mut scan)?;
     tally.merge_scan(&scan).map_err(at)?;
     let rest: Box<dyn Read> = if stopped.at_end {
         Box::new(Cursor::new(stopped.pending))
@@ -365,10 +365,17 @@ impl Layout {
         })
     }
 
-    /// True when the fast path may read the rest of this input: one column
-    /// of faces, no groups, not a count table.
-    fn fast(&self, options: &ReadOptions) -> bool {
-        self.width == 1 && self.by.is_none() && self.count.is_none() && options.labels.is_none()
+    /// What the fast path may take of the rest of this input, if anything:
+    /// integer faces (within `limits`) of a roll log without groups.
+    fn fast_plan(&self, limits: fast::Limits, options: &ReadOptions) -> Option<fast::Plan> {
+        let eligible =
+            options.fast && self.by.is_none() && self.count.is_none() && options.labels.is_none();
+        let columns = (self.width > 1).then_some(fast::Columns {
+            delimiter: options.delimiter,
+            width: self.width,
+            face: self.face,
+        });
+        eligible.then_some(fast::Plan { limits, columns })
     }
 
     /// Counts one data row.
