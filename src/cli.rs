@@ -11,6 +11,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::optim;
 use crate::read::domain::MAX_FACE;
 use crate::read::{ColumnSpec, ReadOptions};
+use crate::stats::adjust::Adjust;
+use crate::stats::ci::CiMethod;
 
 /// Estimate a die's face probabilities by maximum likelihood.
 ///
@@ -53,7 +55,8 @@ const FIT_EXAMPLES: &str = "\
 Examples:
   diceml fit rolls.csv
   diceml simulate --faces 6 --n 10000 --seed 1 | diceml fit - --format json
-  diceml fit --counts counts.csv --faces 20 --format csv";
+  diceml fit --counts counts.csv --faces 20 --exact --ci clopper-pearson
+  diceml fit bot.csv --by user --column face --faces 20";
 
 const COUNT_EXAMPLES: &str = "\
 Examples:
@@ -205,9 +208,104 @@ pub struct FitArgs {
     #[arg(long, value_name = "TOL", value_parser = parse_positive, default_value_t = optim::DEFAULT_TOL)]
     pub tol: f64,
 
+    /// The null hypothesis: K comma-separated weights (normalised by
+    /// diceml) that the die is tested against. Default: a fair die.
+    #[arg(long, value_name = "P1,...,PK", value_parser = parse_weights, allow_hyphen_values = true)]
+    pub expected: Option<Weights>,
+
+    /// Also run the Cressie–Read power-divergence test with this λ (1 is
+    /// Pearson, 0 the G-test, 2/3 Cressie and Read's recommendation).
+    #[arg(long, value_name = "L", value_parser = parse_finite, allow_hyphen_values = true)]
+    pub lambda: Option<f64>,
+
+    /// Also compute the exact multinomial p-value by enumerating every
+    /// outcome (up to 10^7 of them; see docs/statistics.md).
+    #[arg(long)]
+    pub exact: bool,
+
+    /// Also estimate the exact p-value from B simulated experiments.
+    #[arg(long, value_name = "B", value_parser = clap::value_parser!(u64).range(1..))]
+    pub monte_carlo: Option<u64>,
+
+    /// Seed for --monte-carlo (default: from the operating system; the
+    /// report shows the seed used).
+    #[arg(long, value_name = "S", requires = "monte_carlo")]
+    pub seed: Option<u64>,
+
+    /// Confidence intervals for the face probabilities: simultaneous
+    /// (goodman, sison-glaz) hold for all faces at once; per-face (wilson,
+    /// clopper-pearson, jeffreys) for each face alone.
+    #[arg(long, value_enum, default_value_t = CiArg::Goodman)]
+    pub ci: CiArg,
+
+    /// Confidence (and credible) level, between 0 and 1.
+    #[arg(long, value_name = "LEVEL", value_parser = parse_level, default_value_t = 0.95)]
+    pub level: f64,
+
+    /// The Dirichlet prior's α for the Bayesian view (1 = uniform).
+    #[arg(long, value_name = "ALPHA", value_parser = parse_positive, default_value_t = 1.0)]
+    pub prior: f64,
+
+    /// Fit the add-α estimate (n + α)/(N + Kα) instead of n/N, so that
+    /// never-rolled faces get a finite logit.
+    #[arg(long, value_name = "ALPHA", value_parser = parse_positive)]
+    pub smooth: Option<f64>,
+
+    /// Correction of the groups' fairness p-values with --by.
+    #[arg(long, value_enum, default_value_t = AdjustArg::Holm)]
+    pub adjust: AdjustArg,
+
     /// Write to FILE instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// `--ci`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CiArg {
+    /// Simultaneous, Goodman (1965): Bonferroni-corrected χ²(1) quantile.
+    Goodman,
+    /// Simultaneous, Sison & Glaz (1995): Edgeworth approximation.
+    SisonGlaz,
+    /// Per face, Wilson score interval.
+    Wilson,
+    /// Per face, exact Clopper–Pearson interval.
+    ClopperPearson,
+    /// Per face, Jeffreys interval (equal-tailed Beta(n+½, N−n+½)).
+    Jeffreys,
+}
+
+impl From<CiArg> for CiMethod {
+    fn from(c: CiArg) -> Self {
+        match c {
+            CiArg::Goodman => CiMethod::Goodman,
+            CiArg::SisonGlaz => CiMethod::SisonGlaz,
+            CiArg::Wilson => CiMethod::Wilson,
+            CiArg::ClopperPearson => CiMethod::ClopperPearson,
+            CiArg::Jeffreys => CiMethod::Jeffreys,
+        }
+    }
+}
+
+/// `--adjust`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AdjustArg {
+    /// Holm's step-down correction.
+    Holm,
+    /// Bonferroni's correction.
+    Bonferroni,
+    /// No correction.
+    None,
+}
+
+impl From<AdjustArg> for Adjust {
+    fn from(a: AdjustArg) -> Self {
+        match a {
+            AdjustArg::Holm => Adjust::Holm,
+            AdjustArg::Bonferroni => Adjust::Bonferroni,
+            AdjustArg::None => Adjust::None,
+        }
+    }
 }
 
 /// `--method`.
@@ -308,6 +406,22 @@ pub fn parse_delimiter(text: &str) -> Result<Delimiter, String> {
         }
         _ => Err(format!(
             "{text:?} is not a delimiter: give one ASCII character other than a quote, # or a line break, or \\t"
+        )),
+    }
+}
+
+fn parse_finite(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(x) if x.is_finite() => Ok(x),
+        _ => Err(format!("{text:?} is not a finite number")),
+    }
+}
+
+fn parse_level(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(x) if x > 0.0 && x < 1.0 => Ok(x),
+        _ => Err(format!(
+            "{text:?} is not a level strictly between 0 and 1 (e.g. 0.95)"
         )),
     }
 }

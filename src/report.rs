@@ -6,9 +6,10 @@
 
 use std::io::Write;
 
-use crate::analysis::{DieReport, InputSummary, Report};
+use crate::analysis::{DieReport, FaceRow, InputSummary, MaybeTest, Report};
 use crate::cli::Format;
 use crate::read::{Dataset, Skipped};
+use crate::stats::TestResult;
 
 /// Writes the report in the chosen format.
 pub fn write(out: &mut dyn Write, report: &Report, format: Format) -> std::io::Result<()> {
@@ -128,62 +129,74 @@ fn write_table(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
                 writeln!(out)?;
             }
             writeln!(out, "{} groups, K = {}", grouped.groups.len(), grouped.k)?;
+            match &grouped.homogeneity {
+                MaybeTest::Done(t) => writeln!(
+                    out,
+                    "Do the groups behave alike? chi-square = {:.4}, df = {}, p = {}; group p-values adjusted by {}",
+                    t.result.statistic,
+                    t.result.df,
+                    p_value(&t.result),
+                    grouped.adjust
+                )?,
+                MaybeTest::Skipped { skipped } => writeln!(out, "homogeneity test not computed: {skipped}")?,
+            }
             write_input_notes(out, &grouped.input)
         }
     }
 }
 
 fn write_die_table(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> {
-    let face_w = die
-        .faces
-        .iter()
-        .map(|f| f.face.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(4);
-    let count_w = die
-        .faces
-        .iter()
-        .map(|f| f.count.to_string().len())
-        .max()
-        .unwrap_or(0)
-        .max(5);
+    let width = |f: &dyn Fn(&FaceRow) -> usize, min: usize| {
+        die.faces.iter().map(f).max().unwrap_or(0).max(min)
+    };
+    let face_w = width(&|f| f.face.chars().count(), 4);
+    let count_w = width(&|f| f.count.to_string().len(), 5);
+    let level = format!("{}% CI", percent(die.ci.level));
     writeln!(
         out,
-        "{:>face_w$}  {:>count_w$}  {:>9}  {:>9}  {:>9}",
-        "face", "count", "p", "q", "|q - p|"
+        "{:>face_w$}  {:>count_w$}  {:>9}  {:>9}  {:>8}  {:>11}  {:>7}  {:>19}",
+        "face", "count", "p", "q", "|q - p|", "expected", "std res", level
     )?;
     for f in &die.faces {
         writeln!(
             out,
-            "{:>face_w$}  {:>count_w$}  {:>9}  {:>9}  {:>9}",
+            "{:>face_w$}  {:>count_w$}  {:>9}  {:>9}  {:>8}  {:>11}  {:>7.2}  {:>19}{}",
             f.face,
             f.count,
             prob(f.p),
             prob(f.q),
-            small(f.abs_diff)
+            small(f.abs_diff),
+            expected(f.expected),
+            f.std_residual,
+            format!("[{}, {}]", prob(f.ci_low), prob(f.ci_high)),
+            deviation_mark(f, die),
         )?;
     }
     let fit = &die.fit;
     writeln!(out)?;
     writeln!(out, "N = {}, K = {}", die.n, die.k)?;
     if !fit.zero_count_faces.is_empty() {
+        let how = if fit.target == "smoothed" {
+            "smoothed target, so q > 0 there"
+        } else {
+            "fitted q = 0 exactly, logit = -inf"
+        };
         writeln!(
             out,
-            "never rolled: {} (fitted q = 0 exactly, logit = -inf)",
+            "never rolled: {} ({how})",
             fit.zero_count_faces.join(", ")
         )?;
     }
     let status = if fit.converged {
         format!(
-            "converged in {} iterations: max|q - p| = {} <= tol {:e}",
+            "converged in {} iterations: max|q - target| = {} <= tol {:e}",
             fit.iterations,
             small(fit.max_abs_diff),
             fit.tol
         )
     } else {
         format!(
-            "NOT converged: stopped at --max-iter {} with max|q - p| = {} > tol {:e} (raise --max-iter or --tol)",
+            "NOT converged: stopped at --max-iter {} with max|q - target| = {} > tol {:e} (raise --max-iter, or try --method newton)",
             fit.iterations,
             small(fit.max_abs_diff),
             fit.tol
@@ -194,14 +207,205 @@ fn write_die_table(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> 
         "momentum" => format!("Nesterov momentum, step {}", fit.learning_rate),
         _ => format!("gradient descent, step {}", fit.learning_rate),
     };
-    writeln!(out, "fit: {how}, {status}")?;
+    let target = match fit.smooth {
+        Some(alpha) => format!(" to the add-{alpha} smoothed estimate"),
+        None => String::new(),
+    };
+    writeln!(out, "fit{target}: {how}, {status}")?;
     writeln!(
         out,
         "H(p) = {:.6} nats, H(p, q) = {:.6} nats, KL(p||q) = {} nats",
         fit.entropy,
         fit.cross_entropy,
         small(fit.kl)
+    )?;
+    writeln!(out)?;
+    write_tests(out, die)?;
+    write_verdict(out, die)
+}
+
+/// `*` marks a face whose interval excludes its null probability.
+fn deviation_mark(face: &FaceRow, die: &DieReport) -> &'static str {
+    let p0 = face.expected / die.n as f64;
+    if p0 < face.ci_low || p0 > face.ci_high {
+        "  *"
+    } else {
+        ""
+    }
+}
+
+/// An expected count for people: whole numbers stay whole.
+fn expected(x: f64) -> String {
+    if x >= 1e7 {
+        format!("{x:.4e}")
+    } else if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.2}")
+    }
+}
+
+/// A p-value for people: 3 significant digits; below 1e-300, from its log.
+fn p_value(test: &TestResult) -> String {
+    if test.p_value >= 1e-3 {
+        format!("{:.4}", test.p_value)
+    } else if test.p_value > 0.0 {
+        format!("{:.2e}", test.p_value)
+    } else {
+        format!("1e{:.1}", test.log10_p_value)
+    }
+}
+
+fn write_tests(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> {
+    let t = &die.tests;
+    let null = if die.null.windows(2).all(|w| w[0] == w[1]) {
+        "a fair die".to_string()
+    } else {
+        "the --expected distribution".to_string()
+    };
+    writeln!(out, "Tests against {null}:")?;
+    let line = |name: &str, test: &crate::analysis::Test| {
+        let adjusted = test
+            .p_adjusted
+            .map_or(String::new(), |p| format!(" (adjusted {p:.4})"));
+        format!(
+            "  {name:<22} {:>12.4}  df = {:<4} p = {}{adjusted}",
+            test.result.statistic,
+            test.result.df,
+            p_value(&test.result)
+        )
+    };
+    writeln!(out, "{}", line("Pearson chi-square", &t.chi_square))?;
+    writeln!(out, "{}", line("G-test (likelihood)", &t.g_test))?;
+    match &t.power_divergence {
+        Some(MaybeTest::Done(test)) => {
+            let name = format!("power div. (λ = {})", test.lambda.unwrap_or_default());
+            writeln!(out, "{}", line(&name, test))?
+        }
+        Some(MaybeTest::Skipped { skipped }) => {
+            writeln!(out, "  power divergence: not computed ({skipped})")?
+        }
+        None => {}
+    }
+    if let Some(exact) = &t.exact {
+        writeln!(
+            out,
+            "  {:<22} {:>12}  p = {:.4e} ({} outcomes)",
+            "exact multinomial", "", exact.p_value, exact.outcomes
+        )?;
+    }
+    if let Some(mc) = &t.monte_carlo {
+        writeln!(
+            out,
+            "  {:<22} {:>12}  p = {:.4} ({} of {} replicates, seed {}; floor {:.1e})",
+            "Monte Carlo", "", mc.p_value, mc.exceed, mc.replicates, mc.seed, mc.floor
+        )?;
+    }
+    match &t.serial {
+        MaybeTest::Done(test) => {
+            writeln!(out, "{}  [consecutive rolls]", line("order (serial)", test))?
+        }
+        MaybeTest::Skipped { skipped } => {
+            writeln!(out, "  order (serial): not computed ({skipped})")?
+        }
+    }
+    writeln!(
+        out,
+        "  Bayes factor, Dirichlet({}) die vs the null: 10^{:.2}",
+        die.bayes.prior, die.bayes.log10_bayes_factor
+    )?;
+    let scope = if die.ci.simultaneous {
+        "all faces at once"
+    } else {
+        "each face on its own"
+    };
+    writeln!(
+        out,
+        "  intervals: {} at {}%, {scope}; * = the null's probability lies outside",
+        die.ci.method,
+        percent(die.ci.level)
     )
+}
+
+/// The answer in plain words, careful not to claim more than the test can.
+fn write_verdict(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> {
+    let alpha = 1.0 - die.ci.level;
+    let (p, source) = match (&die.tests.exact, &die.tests.monte_carlo) {
+        (Some(e), _) => (e.p_value, "exact"),
+        (None, Some(mc)) => (mc.p_value, "Monte Carlo"),
+        _ => (die.tests.chi_square.result.p_value, "chi-square"),
+    };
+    let (p, source) = match die.tests.chi_square.p_adjusted {
+        Some(adjusted) if source == "chi-square" => (adjusted, "adjusted chi-square"),
+        _ => (p, source),
+    };
+    let off: Vec<String> = die
+        .faces
+        .iter()
+        .filter(|f| !deviation_mark(f, die).is_empty())
+        .map(|f| {
+            let p0 = f.expected / die.n as f64;
+            let dir = if f.ci_low > p0 { "more" } else { "less" };
+            format!(
+                "face {} comes up {dir} often than {} ({} to {})",
+                f.face,
+                prob(p0),
+                prob(f.ci_low),
+                prob(f.ci_high)
+            )
+        })
+        .collect();
+    for w in &die.warnings {
+        writeln!(out, "Note: {w}.")?;
+    }
+    if p < alpha {
+        writeln!(
+            out,
+            "Verdict: these rolls are unlikely under the null ({source} p = {}), at the {}% level.",
+            short_p(p),
+            percent(alpha)
+        )?;
+        for o in &off {
+            writeln!(out, "  {o}")?;
+        }
+        if off.is_empty() {
+            writeln!(out, "  No single face's interval excludes the null: the deviation is spread over several faces.")?;
+        }
+    } else {
+        writeln!(
+            out,
+            "Verdict: no evidence of bias at N = {} ({source} p = {}). That does not show the die is fair:",
+            die.n,
+            short_p(p)
+        )?;
+        match die.rolls_for_10pct_bias {
+            Some(needed) if die.n as f64 >= needed => writeln!(
+                out,
+                "  at this N a face 10% more likely than the null would be found 8 times in 10 (that takes about {needed:.0} rolls); smaller biases can still hide."
+            )?,
+            Some(needed) => writeln!(
+                out,
+                "  N = {} is too few to find one face 10% more likely than the null; that takes about {needed:.0} rolls (80% power, 5% level).",
+                die.n
+            )?,
+            None => writeln!(out, "  a one-faced die cannot be tested.")?,
+        }
+    }
+    Ok(())
+}
+
+/// A fraction as a percentage without float noise: 0.95 → "95".
+fn percent(x: f64) -> String {
+    let text = format!("{:.3}", x * 100.0);
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+fn short_p(p: f64) -> String {
+    if p >= 1e-3 {
+        format!("{p:.3}")
+    } else {
+        format!("{p:.1e}")
+    }
 }
 
 fn write_input_notes(out: &mut dyn Write, input: &InputSummary) -> std::io::Result<()> {

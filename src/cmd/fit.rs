@@ -11,6 +11,7 @@ use crate::io;
 use crate::optim::FitOptions;
 use crate::read;
 use crate::report;
+use crate::sample;
 
 /// Runs `diceml fit`.
 pub fn run(args: FitArgs) -> Result<()> {
@@ -22,6 +23,17 @@ pub fn run(args: FitArgs) -> Result<()> {
             max_iter: args.max_iter,
             tol: args.tol,
         },
+        null: args.expected.map(|w| w.0),
+        lambda: args.lambda,
+        exact: args.exact,
+        monte_carlo: args
+            .monte_carlo
+            .map(|b| (b, args.seed.unwrap_or_else(|| sample::os_seeded_rng().1))),
+        ci: args.ci.into(),
+        level: args.level,
+        prior: args.prior,
+        smooth: args.smooth,
+        adjust: args.adjust.into(),
     };
     let report = analysis::analyse(&data, args.input.by.is_some(), &options)?;
     let mut out = io::open_output(args.output.as_deref())?;

@@ -4,6 +4,7 @@
 //!   counts, loaded dice, usage errors, closed pipes;
 //! - `fuzz`: property tests of the readers over arbitrary bytes;
 //! - `read`: dialects, labels, groups, counts, skipped and bad rows;
+//! - `stats`: tests, intervals, Bayes and information against SciPy, statsmodels, R;
 //! - `fit`: the simulate | fit pipeline, JSON/CSV/table output, headers and
 //!   columns, zero-count faces, bad input with file:line, degenerate input.
 
@@ -11,4 +12,5 @@ mod fit;
 mod fuzz;
 mod read;
 mod simulate;
+mod stats;
 mod util;

@@ -195,9 +195,16 @@ fn grouped_counts_round_trip() {
     let log = "die,face\nA,1\nB,2\nA,2\nB,2\n";
     let counts = run_ok(&["count", "--by", "die"], log);
     assert_eq!(counts, "group,face,count\nA,1,1\nA,2,1\nB,1,0\nB,2,2\n");
-    let direct = fit_json(&["--by", "die"], log);
-    let via = fit_json(&["--counts", "--by", "group"], &counts);
+    let mut direct = fit_json(&["--by", "die"], log);
+    let mut via = fit_json(&["--counts", "--by", "group"], &counts);
+    // Everything agrees but the order test, which a count table cannot carry.
+    for r in [&mut direct, &mut via] {
+        for g in r["groups"].as_array_mut().unwrap() {
+            g["tests"].as_object_mut().unwrap().remove("serial");
+        }
+    }
     assert_eq!(direct["groups"], via["groups"]);
+    assert_eq!(direct["homogeneity"], via["homogeneity"]);
 }
 
 #[test]
