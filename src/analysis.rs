@@ -47,6 +47,8 @@ pub struct AnalysisOptions {
     pub smooth: Option<f64>,
     /// Correction of per-group p-values (`--adjust`).
     pub adjust: Adjust,
+    /// Record the optimiser's path (`--trace`, `--plot-loss`).
+    pub trace: bool,
 }
 
 impl Default for AnalysisOptions {
@@ -62,6 +64,7 @@ impl Default for AnalysisOptions {
             prior: 1.0,
             smooth: None,
             adjust: Adjust::Holm,
+            trace: false,
         }
     }
 }
@@ -223,6 +226,21 @@ pub struct Bayes {
     pub log10_bayes_factor: f64,
 }
 
+/// One iterate of the optimiser, for `--trace` and `--plot-loss`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct TraceRow {
+    /// 0 for the starting point (the fair die), then 1, 2, ...
+    pub iteration: u64,
+    /// H(target, q) in nats.
+    pub cross_entropy: f64,
+    /// KL(target‖q) = H(target, q) − H(target), the loss gap, in nats.
+    pub kl: f64,
+    /// max_k |q_k − target_k|.
+    pub max_abs_diff: f64,
+    /// The step that led here (0 at the start; η, or Newton's t).
+    pub step: f64,
+}
+
 /// Everything reported about one die.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DieReport {
@@ -249,6 +267,9 @@ pub struct DieReport {
     /// Rolls at which Pearson's test (5% level) finds, with 80% power, one
     /// face 10% more likely than the null says (the likeliest face).
     pub rolls_for_10pct_bias: Option<f64>,
+    /// The optimiser's path, when asked for (not part of the JSON).
+    #[serde(skip)]
+    pub trace: Vec<TraceRow>,
 }
 
 /// What was read: shown once per report.
@@ -415,7 +436,12 @@ fn analyse_die(
         Some(alpha) => smoothed(counts, group.n, alpha),
         None => p.clone(),
     };
-    let fit = optim::fit(&target, options.fit);
+    let mut trace = Vec::new();
+    let fit = if options.trace {
+        optim::fit_observed(&target, options.fit, &mut |it| trace.push(trace_row(it)))
+    } else {
+        optim::fit(&target, options.fit)
+    };
     let intervals = ci::intervals(counts, options.level, options.ci);
     let posterior = bayes::posterior(counts, options.prior, options.level);
     let (expected, residual, std_residual) = (
@@ -477,7 +503,20 @@ fn analyse_die(
         information: info::information(counts, null),
         warnings,
         rolls_for_10pct_bias: power::rolls_to_detect(null, likeliest, 0.1, 0.05, 0.8),
+        trace,
     })
+}
+
+/// The loss and distance at one iterate (over the faces with a positive
+/// target, which carry the whole loss).
+fn trace_row(it: &optim::Iterate) -> TraceRow {
+    TraceRow {
+        iteration: it.iteration,
+        cross_entropy: softmax::cross_entropy(it.target, it.logits),
+        kl: softmax::kl_divergence(it.target, it.q),
+        max_abs_diff: it.max_abs_diff,
+        step: it.step,
+    }
 }
 
 fn warnings(k: usize, counts: &[u64], null: &[f64], options: &AnalysisOptions) -> Vec<String> {

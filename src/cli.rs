@@ -27,8 +27,28 @@ use crate::stats::ci::CiMethod;
     max_term_width = 100
 )]
 pub struct Cli {
+    /// Colour in tables: auto (only on a terminal, and not when NO_COLOR is
+    /// set), always, or never.
+    #[arg(long, value_enum, global = true, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// No progress bars.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour on a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
 }
 
 /// The subcommands.
@@ -43,6 +63,26 @@ pub enum Command {
     /// Count a roll log into `face,count` rows that `fit --counts` reads.
     #[command(after_help = COUNT_EXAMPLES)]
     Count(CountArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff).
+    #[command(after_help = "Example:\n  diceml man > ~/.local/share/man/man1/diceml.1")]
+    Man,
+}
+
+const COMPLETIONS_EXAMPLES: &str = "\
+Examples:
+  diceml completions bash > ~/.local/share/bash-completion/completions/diceml
+  diceml completions zsh > ~/.zfunc/_diceml
+  diceml completions fish > ~/.config/fish/completions/diceml.fish";
+
+/// `diceml completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 const SIMULATE_EXAMPLES: &str = "\
@@ -165,6 +205,7 @@ impl InputArgs {
             no_header: self.no_header,
             skip_invalid: self.skip_invalid,
             fast: true,
+            progress: crate::read::Progress::default(),
         }
     }
 }
@@ -200,12 +241,12 @@ pub struct FitArgs {
     #[arg(long, value_name = "ETA", value_parser = parse_positive, default_value_t = optim::DEFAULT_LEARNING_RATE)]
     pub lr: f64,
 
-    /// Largest number of gradient steps.
+    /// Largest number of iterations.
     #[arg(long, value_name = "N", default_value_t = optim::DEFAULT_MAX_ITER)]
     pub max_iter: u64,
 
     /// Stop when max_k |q_k − p_k| ≤ TOL.
-    #[arg(long, value_name = "TOL", value_parser = parse_positive, default_value_t = optim::DEFAULT_TOL)]
+    #[arg(long, value_name = "TOL", value_parser = parse_positive, default_value = "1e-10")]
     pub tol: f64,
 
     /// The null hypothesis: K comma-separated weights (normalised by
@@ -250,6 +291,12 @@ pub struct FitArgs {
     /// never-rolled faces get a finite logit.
     #[arg(long, value_name = "ALPHA", value_parser = parse_positive)]
     pub smooth: Option<f64>,
+
+    /// Write the optimiser's path to FILE as CSV:
+    /// iteration,cross_entropy,kl,max_abs_diff,step (with --by, a leading
+    /// group column).
+    #[arg(long, value_name = "FILE")]
+    pub trace: Option<PathBuf>,
 
     /// Correction of the groups' fairness p-values with --by.
     #[arg(long, value_enum, default_value_t = AdjustArg::Holm)]

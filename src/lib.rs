@@ -11,6 +11,7 @@
 //! - [`analysis`]: from counts to the fit and statistics of each die;
 //! - [`report`]: the table, CSV and JSON renderings;
 //! - [`io`]: files and standard streams;
+//! - [`ui`]: colour, terminal width and progress bars;
 //! - [`cmd`]: one module per subcommand, wiring the above together.
 
 pub mod analysis;
@@ -24,12 +25,19 @@ pub mod report;
 pub mod sample;
 pub mod softmax;
 pub mod stats;
+pub mod ui;
 
 /// Runs one parsed command line.
 pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
+    let ui = ui::Ui {
+        color: cli.color,
+        quiet: cli.quiet,
+    };
     match cli.command {
-        cli::Command::Simulate(args) => cmd::simulate::run(args),
-        cli::Command::Fit(args) => cmd::fit::run(args),
-        cli::Command::Count(args) => cmd::count::run(args),
+        cli::Command::Simulate(args) => cmd::simulate::run(args, &ui),
+        cli::Command::Fit(args) => cmd::fit::run(args, &ui),
+        cli::Command::Count(args) => cmd::count::run(args, &ui),
+        cli::Command::Completions(args) => cmd::completions::run(args),
+        cli::Command::Man => cmd::man::run(),
     }
 }

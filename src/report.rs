@@ -11,10 +11,33 @@ use crate::cli::Format;
 use crate::read::{Dataset, Skipped};
 use crate::stats::TestResult;
 
+/// How the table looks: colour, and the width it may fill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Look {
+    /// Colour the faces that deviate (only ever true on a terminal).
+    pub color: bool,
+    /// Columns available (the terminal's width, or 120 off a terminal).
+    pub width: usize,
+}
+
+impl Default for Look {
+    fn default() -> Self {
+        Look {
+            color: false,
+            width: 120,
+        }
+    }
+}
+
 /// Writes the report in the chosen format.
-pub fn write(out: &mut dyn Write, report: &Report, format: Format) -> std::io::Result<()> {
+pub fn write(
+    out: &mut dyn Write,
+    report: &Report,
+    format: Format,
+    look: Look,
+) -> std::io::Result<()> {
     match format {
-        Format::Table => write_table(out, report),
+        Format::Table => write_table(out, report, look),
         Format::Csv => write_csv(out, report),
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, report)?;
@@ -61,6 +84,38 @@ fn write_csv_rows(
         )?;
     }
     Ok(())
+}
+
+/// Writes the optimiser's path as CSV:
+/// `iteration,cross_entropy,kl,max_abs_diff,step` (with groups, a leading
+/// `group`).
+pub fn write_trace(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
+    let rows = |out: &mut dyn Write, group: Option<&str>, die: &DieReport| -> std::io::Result<()> {
+        for r in &die.trace {
+            if let Some(g) = group {
+                write!(out, "{},", csv_field(g))?;
+            }
+            writeln!(
+                out,
+                "{},{:?},{:?},{:?},{:?}",
+                r.iteration, r.cross_entropy, r.kl, r.max_abs_diff, r.step
+            )?;
+        }
+        Ok(())
+    };
+    match report {
+        Report::Single(single) => {
+            writeln!(out, "iteration,cross_entropy,kl,max_abs_diff,step")?;
+            rows(out, None, &single.die)
+        }
+        Report::Grouped(grouped) => {
+            writeln!(out, "group,iteration,cross_entropy,kl,max_abs_diff,step")?;
+            grouped
+                .groups
+                .iter()
+                .try_for_each(|g| rows(out, Some(&g.group), &g.die))
+        }
+    }
 }
 
 /// Writes the counts of `data` as `face,count` rows (with groups,
@@ -116,16 +171,16 @@ fn prob(x: f64) -> String {
     }
 }
 
-fn write_table(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
+fn write_table(out: &mut dyn Write, report: &Report, look: Look) -> std::io::Result<()> {
     match report {
         Report::Single(single) => {
-            write_die_table(out, &single.die)?;
+            write_die_table(out, &single.die, look)?;
             write_input_notes(out, &single.input)
         }
         Report::Grouped(grouped) => {
             for g in &grouped.groups {
                 writeln!(out, "== group {}", g.group)?;
-                write_die_table(out, &g.die)?;
+                write_die_table(out, &g.die, look)?;
                 writeln!(out)?;
             }
             writeln!(out, "{} groups, K = {}", grouped.groups.len(), grouped.k)?;
@@ -145,22 +200,36 @@ fn write_table(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
     }
 }
 
-fn write_die_table(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> {
+fn write_die_table(out: &mut dyn Write, die: &DieReport, look: Look) -> std::io::Result<()> {
     let width = |f: &dyn Fn(&FaceRow) -> usize, min: usize| {
         die.faces.iter().map(f).max().unwrap_or(0).max(min)
     };
     let face_w = width(&|f| f.face.chars().count(), 4);
     let count_w = width(&|f| f.count.to_string().len(), 5);
     let level = format!("{}% CI", percent(die.ci.level));
+    // The bars fill what the other columns leave, between 10 and 50 wide.
+    let used = face_w + count_w + 9 + 9 + 8 + 11 + 7 + 21 + 2 * 8 + 3;
+    let bar_w = look.width.saturating_sub(used).clamp(10, 50);
+    let top = die
+        .faces
+        .iter()
+        .map(|f| f.p.max(f.expected / die.n as f64))
+        .fold(0.0, f64::max);
     writeln!(
         out,
-        "{:>face_w$}  {:>count_w$}  {:>9}  {:>9}  {:>8}  {:>11}  {:>7}  {:>19}",
+        "{:>face_w$}  {:>count_w$}  {:>9}  {:>9}  {:>8}  {:>11}  {:>7}  {:>21}  p",
         "face", "count", "p", "q", "|q - p|", "expected", "std res", level
     )?;
     for f in &die.faces {
+        let mark = deviation_mark(f, die);
+        let style = match (look.color, mark) {
+            (true, "+") => anstyle::AnsiColor::Red.on_default().bold(),
+            (true, "-") => anstyle::AnsiColor::Cyan.on_default().bold(),
+            _ => anstyle::Style::new(),
+        };
         writeln!(
             out,
-            "{:>face_w$}  {:>count_w$}  {:>9}  {:>9}  {:>8}  {:>11}  {:>7.2}  {:>19}{}",
+            "{style}{:>face_w$}  {:>count_w$}  {:>9}  {:>9}  {:>8}  {:>11}  {:>7.2}  {:>19} {:1}  {}{style:#}",
             f.face,
             f.count,
             prob(f.p),
@@ -169,7 +238,8 @@ fn write_die_table(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> 
             expected(f.expected),
             f.std_residual,
             format!("[{}, {}]", prob(f.ci_low), prob(f.ci_high)),
-            deviation_mark(f, die),
+            mark,
+            bar(f.p / top.max(f64::MIN_POSITIVE), bar_w),
         )?;
     }
     let fit = &die.fit;
@@ -224,14 +294,29 @@ fn write_die_table(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> 
     write_verdict(out, die)
 }
 
-/// `*` marks a face whose interval excludes its null probability.
+/// `+` (`-`) marks a face whose interval lies above (below) its null
+/// probability; blank otherwise.
 fn deviation_mark(face: &FaceRow, die: &DieReport) -> &'static str {
     let p0 = face.expected / die.n as f64;
-    if p0 < face.ci_low || p0 > face.ci_high {
-        "  *"
+    if p0 < face.ci_low {
+        "+"
+    } else if p0 > face.ci_high {
+        "-"
     } else {
         ""
     }
+}
+
+/// A horizontal bar of `fraction` (0..=1) of `width` cells, in eighths of a
+/// cell with Unicode block elements.
+fn bar(fraction: f64, width: usize) -> String {
+    const PARTS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+    let eighths = (fraction.clamp(0.0, 1.0) * (width * 8) as f64).round() as usize;
+    let mut text = "█".repeat(eighths / 8);
+    if !eighths.is_multiple_of(8) {
+        text.push(PARTS[eighths % 8]);
+    }
+    text
 }
 
 /// An expected count for people: whole numbers stay whole.
@@ -321,7 +406,7 @@ fn write_tests(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> {
     };
     writeln!(
         out,
-        "  intervals: {} at {}%, {scope}; * = the null's probability lies outside",
+        "  intervals: {} at {}%, {scope}; +/- = above/below the null's probability",
         die.ci.method,
         percent(die.ci.level)
     )
@@ -345,7 +430,11 @@ fn write_verdict(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> {
         .filter(|f| !deviation_mark(f, die).is_empty())
         .map(|f| {
             let p0 = f.expected / die.n as f64;
-            let dir = if f.ci_low > p0 { "more" } else { "less" };
+            let dir = if deviation_mark(f, die) == "+" {
+                "more"
+            } else {
+                "less"
+            };
             format!(
                 "face {} comes up {dir} often than {} ({} to {})",
                 f.face,
@@ -463,6 +552,21 @@ mod tests {
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_field("#"), "\"#\"");
         assert_eq!(csv_field(""), "\"\"");
+    }
+
+    #[test]
+    fn bars_use_eighths() {
+        assert_eq!(bar(1.0, 3), "███");
+        assert_eq!(bar(0.5, 3), "█▌");
+        assert_eq!(bar(0.0, 3), "");
+        assert_eq!(bar(1.0 / 24.0, 3), "▏");
+    }
+
+    #[test]
+    fn percentages_drop_float_noise() {
+        assert_eq!(percent(0.95), "95");
+        assert_eq!(percent(1.0 - 0.95), "5");
+        assert_eq!(percent(0.999), "99.9");
     }
 
     #[test]

@@ -12,10 +12,21 @@ use crate::optim::FitOptions;
 use crate::read;
 use crate::report;
 use crate::sample;
+use crate::ui::{Ui, PROGRESS_FROM_BYTES};
 
 /// Runs `diceml fit`.
-pub fn run(args: FitArgs) -> Result<()> {
-    let data = read::read_inputs(&args.input.files, &args.input.read_options(), false)?;
+pub fn run(args: FitArgs, ui: &Ui) -> Result<()> {
+    let bar = ui.progress(
+        read::input_bytes(&args.input.files),
+        PROGRESS_FROM_BYTES,
+        "bytes",
+    );
+    let mut options = args.input.read_options();
+    let ticker = bar.clone();
+    options.progress = read::Progress::new(move |n| ticker.inc(n));
+    let data = read::read_inputs(&args.input.files, &options, false);
+    bar.finish_and_clear();
+    let data = data?;
     let options = AnalysisOptions {
         fit: FitOptions {
             method: args.method.into(),
@@ -34,10 +45,20 @@ pub fn run(args: FitArgs) -> Result<()> {
         prior: args.prior,
         smooth: args.smooth,
         adjust: args.adjust.into(),
+        trace: args.trace.is_some(),
     };
     let report = analysis::analyse(&data, args.input.by.is_some(), &options)?;
     let mut out = io::open_output(args.output.as_deref())?;
-    report::write(&mut out, &report, args.format)?;
+    let to_stdout = args
+        .output
+        .as_deref()
+        .is_none_or(|p| p == std::path::Path::new("-"));
+    report::write(&mut out, &report, args.format, ui.look(to_stdout))?;
     out.flush()?;
+    if let Some(path) = &args.trace {
+        let mut trace = io::open_output(Some(path))?;
+        report::write_trace(&mut trace, &report)?;
+        trace.flush()?;
+    }
     Ok(())
 }

@@ -10,6 +10,7 @@ use crate::error::UsageError;
 use crate::io;
 use crate::report;
 use crate::sample::{self, AliasTable, BytePool, DiceRng, UniformBatch, MAX_BATCH};
+use crate::ui::{Ui, PROGRESS_FROM_ROLLS};
 
 /// The die to roll, after checking `--faces` against `--probs`.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,7 +75,7 @@ impl Die {
 }
 
 /// Runs `diceml simulate`.
-pub fn run(args: SimulateArgs) -> Result<()> {
+pub fn run(args: SimulateArgs, ui: &Ui) -> Result<()> {
     let labels = args.labels.as_ref().map(|l| l.0.as_slice());
     let die = Die::from_args(
         args.faces,
@@ -90,21 +91,30 @@ pub fn run(args: SimulateArgs) -> Result<()> {
     if args.counts {
         write_counts(&mut out, &die, &names, args.n, &mut rng)?;
     } else {
-        match &die {
+        let bar = ui.progress(args.n, PROGRESS_FROM_ROLLS, "rolls");
+        let tick = |rolls: u64| bar.inc(rolls);
+        let written = match &die {
             Die::Fair(k) => {
                 let batch = UniformBatch::new(*k);
-                write_rolls(&mut out, &names, args.n, batch.len(), |faces| {
+                write_rolls(&mut out, &names, args.n, batch.len(), &tick, |faces| {
                     batch.fill(&mut rng, faces)
-                })?
+                })
             }
             Die::Loaded(p) => {
                 let table = AliasTable::new(p);
                 let mut pool = BytePool::new();
-                write_rolls(&mut out, &names, args.n, table.batch_len(), |faces| {
-                    table.fill(&mut rng, &mut pool, faces)
-                })?
+                write_rolls(
+                    &mut out,
+                    &names,
+                    args.n,
+                    table.batch_len(),
+                    &tick,
+                    |faces| table.fill(&mut rng, &mut pool, faces),
+                )
             }
-        }
+        };
+        bar.finish_and_clear();
+        written?;
     }
     out.flush()?;
     Ok(())
@@ -159,6 +169,7 @@ fn write_rolls(
     names: &FaceText,
     n: u64,
     batch: usize,
+    tick: &dyn Fn(u64),
     mut draw: impl FnMut(&mut [u32; MAX_BATCH]),
 ) -> Result<()> {
     const CAPACITY: usize = 1 << 16;
@@ -180,6 +191,7 @@ fn write_rolls(
     let mut end = 5;
     let mut faces = [0u32; MAX_BATCH];
     let mut left = n;
+    let mut ticked = 0;
     while left > 0 {
         draw(&mut faces);
         let take = (batch as u64).min(left) as usize;
@@ -203,6 +215,8 @@ fn write_rolls(
         if end >= CAPACITY {
             out.write_all(&buf[..end])?;
             end = 0;
+            tick(n - left - ticked);
+            ticked = n - left;
         }
     }
     out.write_all(&buf[..end])?;

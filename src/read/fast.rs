@@ -485,6 +485,7 @@ pub fn scan_file_parallel(
     start: u64,
     threads: usize,
     plan: Plan,
+    progress: &super::Progress,
 ) -> io::Result<(Scan, Option<u64>)> {
     let len = file.metadata()?.len();
     let mut bounds = vec![start];
@@ -499,7 +500,7 @@ pub fn scan_file_parallel(
             .windows(2)
             .map(|w| {
                 let (from, to) = (w[0], w[1]);
-                s.spawn(move || scan_range(file, from, to, plan))
+                s.spawn(move || scan_range(file, from, to, plan, progress))
             })
             .collect();
         handles
@@ -542,7 +543,13 @@ fn next_line_start(file: &File, at: u64, len: u64) -> io::Result<u64> {
 }
 
 /// Scans `from..to` (whole lines) of `file`.
-fn scan_range(file: &File, from: u64, to: u64, plan: Plan) -> io::Result<Piece> {
+fn scan_range(
+    file: &File,
+    from: u64,
+    to: u64,
+    plan: Plan,
+    progress: &super::Progress,
+) -> io::Result<Piece> {
     let mut acc = Scan::new();
     let mut buf = vec![0u8; BLOCK];
     let mut pos = from;
@@ -553,6 +560,7 @@ fn scan_range(file: &File, from: u64, to: u64, plan: Plan) -> io::Result<Piece> 
         if got == 0 {
             break;
         }
+        progress.advance(got as u64);
         pos += got as u64;
         let filled = carry + got;
         let whole = if pos >= to {

@@ -17,6 +17,7 @@ use std::fs::File;
 use std::io::BufRead;
 use std::io::{BufReader, Cursor, Read, Seek, SeekFrom};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::Result;
 
@@ -72,6 +73,59 @@ pub struct ReadOptions {
     /// Take the fast path for one-column integer logs where it applies
     /// (off only to test that both paths agree).
     pub fast: bool,
+    /// Told how many bytes were read, block by block (for a progress bar).
+    pub progress: Progress,
+}
+
+/// A callback told how many bytes were read, a block at a time. It never
+/// takes part in comparisons: two options differing only here are equal.
+#[derive(Clone, Default)]
+pub struct Progress(Option<Arc<dyn Fn(u64) + Send + Sync>>);
+
+impl Progress {
+    /// A progress callback.
+    pub fn new(f: impl Fn(u64) + Send + Sync + 'static) -> Self {
+        Progress(Some(Arc::new(f)))
+    }
+
+    /// Reports `bytes` more read.
+    pub fn advance(&self, bytes: u64) {
+        if let Some(f) = &self.0 {
+            f(bytes);
+        }
+    }
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Progress(on)"
+        } else {
+            "Progress(off)"
+        })
+    }
+}
+
+impl PartialEq for Progress {
+    fn eq(&self, _: &Progress) -> bool {
+        true
+    }
+}
+
+impl Eq for Progress {}
+
+/// A reader that reports every read to a [`Progress`].
+struct Counted<R> {
+    inner: R,
+    progress: Progress,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.progress.advance(n as u64);
+        Ok(n)
+    }
 }
 
 impl Default for ReadOptions {
@@ -86,8 +140,21 @@ impl Default for ReadOptions {
             no_header: false,
             skip_invalid: false,
             fast: true,
+            progress: Progress::default(),
         }
     }
+}
+
+/// The total size of the named regular files (0 for stdin and others), for
+/// a progress bar.
+pub fn input_bytes(paths: &[PathBuf]) -> u64 {
+    paths
+        .iter()
+        .filter(|p| p.as_os_str() != "-")
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum()
 }
 
 /// Reads and sums every input (standard input when `paths` is empty); no
@@ -126,6 +193,10 @@ pub fn read_input(
     options: &ReadOptions,
     tally: &mut Tally,
 ) -> Result<()> {
+    let input: Box<dyn Read> = Box::new(Counted {
+        inner: input,
+        progress: options.progress.clone(),
+    });
     let mut reader = RecordReader::new(
         BufReader::with_capacity(1 << 16, input),
         options.delimiter,
@@ -189,11 +260,15 @@ fn fast_path(
         .map_or(1, |n| n.get())
         .min(8);
     if let Some(file) = file.filter(|_| threads > 1 && size > consumed + PARALLEL_FROM) {
-        let (scan, stopped) = fast::scan_file_parallel(file, consumed, threads, plan)?;
+        let (scan, stopped) =
+            fast::scan_file_parallel(file, consumed, threads, plan, &options.progress)?;
         tally.merge_scan(&scan).map_err(at)?;
         let mut rest = file.try_clone()?;
         rest.seek(SeekFrom::Start(stopped.unwrap_or(size)))?;
-        let rest: Box<dyn Read> = Box::new(rest);
+        let rest: Box<dyn Read> = Box::new(Counted {
+            inner: rest,
+            progress: options.progress.clone(),
+        });
         return Ok(RecordReader::new(
             BufReader::new(rest),
             options.delimiter,

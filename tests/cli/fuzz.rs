@@ -41,6 +41,7 @@ fn options() -> impl Strategy<Value = ReadOptions> {
                 no_header,
                 skip_invalid,
                 fast,
+                ..ReadOptions::default()
             },
         )
 }

@@ -4,6 +4,7 @@
 //!   counts, loaded dice, usage errors, closed pipes;
 //! - `fuzz`: property tests of the readers over arbitrary bytes;
 //! - `read`: dialects, labels, groups, counts, skipped and bad rows;
+//! - `ui`: completions, man page, colour, progress, trace;
 //! - `stats`: tests, intervals, Bayes and information against SciPy, statsmodels, R;
 //! - `fit`: the simulate | fit pipeline, JSON/CSV/table output, headers and
 //!   columns, zero-count faces, bad input with file:line, degenerate input.
@@ -13,4 +14,5 @@ mod fuzz;
 mod read;
 mod simulate;
 mod stats;
+mod ui;
 mod util;

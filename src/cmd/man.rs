@@ -1,0 +1,17 @@
+//! `diceml man`: the roff man page, generated from the clap definition.
+
+use std::io::Write as _;
+
+use anyhow::Result;
+use clap::CommandFactory;
+
+use crate::cli::Cli;
+use crate::io;
+
+/// Runs `diceml man`.
+pub fn run() -> Result<()> {
+    let mut out = io::open_output(None)?;
+    clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+    out.flush()?;
+    Ok(())
+}
