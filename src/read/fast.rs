@@ -179,7 +179,7 @@ fn classify(w: u64) -> (u64, bool) {
 }
 
 /// The faces of the lines that end in the 64 bytes at `pos` (which must be
-/// a line start), when all of them are 1 to 3 digits within `limits` or
+/// a line start, at least 4 bytes in), when all of them are 1 to 3 digits within `limits` or
 /// blank: written to `faces`, returning (how many, bytes consumed, lines
 /// consumed). `None` sends these lines to the one-line-at-a-time path.
 #[inline]
@@ -189,6 +189,9 @@ fn chunk(
     limits: Limits,
     faces: &mut [u32; 64],
 ) -> Option<(usize, usize, u64)> {
+    if pos < 4 {
+        return None;
+    }
     let block = bytes.get(pos..pos + 64)?;
     let mut mask = 0u64;
     let mut clean = true;
@@ -203,17 +206,21 @@ fn chunk(
     let (mut start, mut k, mut bad) = (pos, 0, false);
     let lines = u64::from(mask.count_ones());
     let consumed = 64 - mask.leading_zeros() as usize;
+    // Faces of 1-3 digits all lie in 0..=999: check the limits only when
+    // they are narrower.
+    let check = limits.min > 0 || limits.max < 999;
     while mask != 0 {
         let end = pos + mask.trailing_zeros() as usize;
         mask &= mask - 1;
         let len = end - start;
-        // Branch-free: read the three bytes before the newline whatever the
-        // length, and keep the digits that belong to this line.
-        let digit = |i: usize| {
-            u32::from(bytes[end.saturating_sub(1 + i)].wrapping_sub(b'0')) * u32::from(i < len)
-        };
-        let face = digit(0) + 10 * digit(1) + 100 * digit(2);
-        bad |= len > 3 || (len > 0 && (face < limits.min || face > limits.max));
+        // Branch-free: the 4 bytes before the newline as one word (the
+        // caller guarantees pos ≥ 4), keeping the top `len` bytes, which
+        // are this line's digits (each ≥ '0', so subtracting cannot borrow).
+        let tail = u32::from_le_bytes(bytes[end - 4..end].try_into().unwrap_or_default());
+        let keep = (u64::from(u32::MAX) << (8 * (4 - len.min(4)))) as u32;
+        let d = (tail & keep) - (0x3030_3030 & keep);
+        let face = (d >> 8 & 0xFF) * 100 + (d >> 16 & 0xFF) * 10 + (d >> 24);
+        bad |= len > 3 || (check && len > 0 && (face < limits.min || face > limits.max));
         faces[k] = face;
         k += usize::from(len > 0);
         start = end + 1;
@@ -629,16 +636,23 @@ mod tests {
         let text = b"1\n20\n\n3\n15\n7\n8\n19\n2\n11\n4\n6\n13\n5\n9\n10\n12\n14\n16\n17\n18\n100\n3\n20\n190";
         assert_eq!(text.len(), 64);
         let mut faces = [0u32; 64];
-        let (k, consumed, lines) = chunk(text, 0, ANY, &mut faces).unwrap();
+        // The chunk reads up to 3 bytes before a line: give it a prefix.
+        let text = [&b"99\n\n"[..], &text[..]].concat();
+        let text = &text[..];
+        assert!(
+            chunk(text, 0, ANY, &mut faces).is_none(),
+            "no room before pos 0"
+        );
+        let (k, consumed, lines) = chunk(text, 4, ANY, &mut faces).unwrap();
         // The 64 bytes hold 24 whole lines, one of them blank, and the
         // start of a 25th ("190", cut at "19").
         assert_eq!((k, consumed, lines), (23, 61, 24));
         assert_eq!(faces[..5], [1, 20, 3, 15, 7]);
         assert_eq!(faces[20..23], [100, 3, 20]);
-        assert!(chunk(text, 0, Limits { min: 1, max: 20 }, &mut faces).is_none());
-        let mut long = b"1234\n".repeat(13);
-        long.truncate(64);
-        assert!(chunk(&long, 0, ANY, &mut faces).is_none());
+        assert!(chunk(text, 4, Limits { min: 1, max: 20 }, &mut faces).is_none());
+        let mut long = b"1234\n".repeat(14);
+        long.truncate(68);
+        assert!(chunk(&long, 5, ANY, &mut faces).is_none());
     }
 
     #[test]
