@@ -217,7 +217,7 @@ fn write_die_table(out: &mut dyn Write, die: &DieReport, look: Look) -> std::io:
         .fold(0.0, f64::max);
     writeln!(
         out,
-        "{:>face_w$}  {:>count_w$}  {:>9}  {:>9}  {:>8}  {:>11}  {:>7}  {:>21}  p",
+        "{:>face_w$}  {:>count_w$}  {:>9}  {:>9}  {:>8}  {:>11}  {:>7}  {:>21}  bar",
         "face", "count", "p", "q", "|q - p|", "expected", "std res", level
     )?;
     for f in &die.faces {
@@ -330,14 +330,21 @@ fn expected(x: f64) -> String {
     }
 }
 
-/// A p-value for people: 3 significant digits; below 1e-300, from its log.
+/// A p-value for people: 4 decimals, or 3 significant digits below 1e-3;
+/// once it underflows, from its log.
 fn p_value(test: &TestResult) -> String {
-    if test.p_value >= 1e-3 {
-        format!("{:.4}", test.p_value)
-    } else if test.p_value > 0.0 {
-        format!("{:.2e}", test.p_value)
+    if test.p_value > 0.0 {
+        plain_p(test.p_value)
     } else {
         format!("1e{:.1}", test.log10_p_value)
+    }
+}
+
+fn plain_p(p: f64) -> String {
+    if p >= 1e-3 {
+        format!("{p:.4}")
+    } else {
+        format!("{p:.2e}")
     }
 }
 
@@ -375,15 +382,24 @@ fn write_tests(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> {
     if let Some(exact) = &t.exact {
         writeln!(
             out,
-            "  {:<22} {:>12}  p = {:.4e} ({} outcomes)",
-            "exact multinomial", "", exact.p_value, exact.outcomes
+            "  {:<22} {:>12}  p = {} ({} outcomes)",
+            "exact multinomial",
+            "",
+            plain_p(exact.p_value),
+            exact.outcomes
         )?;
     }
     if let Some(mc) = &t.monte_carlo {
         writeln!(
             out,
-            "  {:<22} {:>12}  p = {:.4} ({} of {} replicates, seed {}; floor {:.1e})",
-            "Monte Carlo", "", mc.p_value, mc.exceed, mc.replicates, mc.seed, mc.floor
+            "  {:<22} {:>12}  p = {} ({} of {} replicates, seed {}; floor {:.1e})",
+            "Monte Carlo",
+            "",
+            plain_p(mc.p_value),
+            mc.exceed,
+            mc.replicates,
+            mc.seed,
+            mc.floor
         )?;
     }
     match &t.serial {

@@ -6,9 +6,11 @@
 //! - `read`: dialects, labels, groups, counts, skipped and bad rows;
 //! - `ui`: completions, man page, colour, progress, trace;
 //! - `stats`: tests, intervals, Bayes and information against SciPy, statsmodels, R;
+//! - `docs`: every console example in README.md and docs/cli.md runs;
 //! - `fit`: the simulate | fit pipeline, JSON/CSV/table output, headers and
 //!   columns, zero-count faces, bad input with file:line, degenerate input.
 
+mod docs;
 mod fit;
 mod fuzz;
 mod read;
