@@ -59,7 +59,7 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// Fit a die's face probabilities to a roll log or a count table.
     #[command(after_help = FIT_EXAMPLES)]
-    Fit(FitArgs),
+    Fit(Box<FitArgs>),
     /// Count a roll log into `face,count` rows that `fit --counts` reads.
     #[command(after_help = COUNT_EXAMPLES)]
     Count(CountArgs),
@@ -291,6 +291,17 @@ pub struct FitArgs {
     /// never-rolled faces get a finite logit.
     #[arg(long, value_name = "ALPHA", value_parser = parse_positive)]
     pub smooth: Option<f64>,
+
+    /// Draw the fit to FILE (.svg or .png): p per face with its interval,
+    /// the fitted q, the null, deviating faces highlighted; with --by, one
+    /// panel per group.
+    #[arg(long, value_name = "FILE")]
+    pub plot: Option<PathBuf>,
+
+    /// Draw the loss gap H(p, q) − H(p) and max|q − p| per iteration to
+    /// FILE (.svg or .png), on a log scale; with --by, the first group's.
+    #[arg(long, value_name = "FILE")]
+    pub plot_loss: Option<PathBuf>,
 
     /// Write the optimiser's path to FILE as CSV:
     /// iteration,cross_entropy,kl,max_abs_diff,step (with --by, a leading

@@ -10,6 +10,7 @@
 //! - [`stats`]: goodness-of-fit tests, intervals and the Bayesian view;
 //! - [`analysis`]: from counts to the fit and statistics of each die;
 //! - [`report`]: the table, CSV and JSON renderings;
+//! - [`plot`]: the SVG/PNG charts of a fit and of its loss curve;
 //! - [`io`]: files and standard streams;
 //! - [`ui`]: colour, terminal width and progress bars;
 //! - [`cmd`]: one module per subcommand, wiring the above together.
@@ -20,6 +21,7 @@ pub mod cmd;
 pub mod error;
 pub mod io;
 pub mod optim;
+pub mod plot;
 pub mod read;
 pub mod report;
 pub mod sample;
@@ -35,7 +37,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
     };
     match cli.command {
         cli::Command::Simulate(args) => cmd::simulate::run(args, &ui),
-        cli::Command::Fit(args) => cmd::fit::run(args, &ui),
+        cli::Command::Fit(args) => cmd::fit::run(*args, &ui),
         cli::Command::Count(args) => cmd::count::run(args, &ui),
         cli::Command::Completions(args) => cmd::completions::run(args),
         cli::Command::Man => cmd::man::run(),

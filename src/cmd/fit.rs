@@ -5,10 +5,11 @@ use std::io::Write as _;
 
 use anyhow::Result;
 
-use crate::analysis::{self, AnalysisOptions};
+use crate::analysis::{self, AnalysisOptions, Report};
 use crate::cli::FitArgs;
 use crate::io;
 use crate::optim::FitOptions;
+use crate::plot;
 use crate::read;
 use crate::report;
 use crate::sample;
@@ -45,7 +46,7 @@ pub fn run(args: FitArgs, ui: &Ui) -> Result<()> {
         prior: args.prior,
         smooth: args.smooth,
         adjust: args.adjust.into(),
-        trace: args.trace.is_some(),
+        trace: args.trace.is_some() || args.plot_loss.is_some(),
     };
     let report = analysis::analyse(&data, args.input.by.is_some(), &options)?;
     let mut out = io::open_output(args.output.as_deref())?;
@@ -55,6 +56,16 @@ pub fn run(args: FitArgs, ui: &Ui) -> Result<()> {
         .is_none_or(|p| p == std::path::Path::new("-"));
     report::write(&mut out, &report, args.format, ui.look(to_stdout))?;
     out.flush()?;
+    if let Some(path) = &args.plot {
+        plot::write_fit_plot(path, &report)?;
+    }
+    if let Some(path) = &args.plot_loss {
+        let first = match &report {
+            Report::Single(single) => &single.die,
+            Report::Grouped(grouped) => &grouped.groups[0].die,
+        };
+        plot::write_loss_plot(path, &first.trace)?;
+    }
     if let Some(path) = &args.trace {
         let mut trace = io::open_output(Some(path))?;
         report::write_trace(&mut trace, &report)?;

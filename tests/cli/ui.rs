@@ -115,3 +115,50 @@ fn the_trace_has_one_row_per_iterate() {
     // Gradient descent with η = 1/L never increases the loss.
     assert!(rows.windows(2).all(|w| w[1][1] <= w[0][1] + 1e-15));
 }
+
+#[test]
+fn plots_are_written_by_extension_and_bad_names_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let (svg, png, loss) = (
+        dir.path().join("fit.svg"),
+        dir.path().join("fit.png"),
+        dir.path().join("loss.png"),
+    );
+    let data = format!("{}/data/loaded_d6.csv", env!("CARGO_MANIFEST_DIR"));
+    run_ok(
+        &[
+            "fit",
+            &data,
+            "--plot",
+            svg.to_str().unwrap(),
+            "--plot-loss",
+            loss.to_str().unwrap(),
+            "-o",
+            "/dev/null",
+        ],
+        "",
+    );
+    run_ok(
+        &[
+            "fit",
+            &data,
+            "--plot",
+            png.to_str().unwrap(),
+            "-o",
+            "/dev/null",
+        ],
+        "",
+    );
+    let svg_text = std::fs::read_to_string(&svg).unwrap();
+    assert!(
+        svg_text.starts_with("<svg") && svg_text.contains("N = 6000, K = 6"),
+        "{}",
+        &svg_text[..300]
+    );
+    for path in [&png, &loss] {
+        let bytes = std::fs::read(path).unwrap();
+        assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "{path:?} is a PNG");
+    }
+    let err = crate::util::run_fail(&["fit", &data, "--plot", "chart.gif"], "", 2);
+    assert_eq!(err, "diceml: --plot chart.gif: use a .svg or .png file\n");
+}
