@@ -55,19 +55,44 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Roll a simulated die and write the roll log (or its counts) as CSV.
+    ///
+    /// Writes a header `face` and one roll per line, faces 1..K (or
+    /// --labels). A fair die by default; --probs loads it. With --seed the
+    /// output is byte-identical on every platform and in every later
+    /// version (docs/cli.md says how); --counts writes `face,count` rows
+    /// instead, in O(K) time however large N is.
     #[command(after_help = SIMULATE_EXAMPLES)]
     Simulate(SimulateArgs),
     /// Fit a die's face probabilities to a roll log or a count table.
+    ///
+    /// Counts the rolls, fits softmax logits by minimising the
+    /// cross-entropy, and reports the fitted q beside the closed-form MLE
+    /// p = n/N, with goodness-of-fit tests, intervals, a Bayes factor, a
+    /// test that consecutive rolls are independent, and a verdict. Reads
+    /// CSV roll logs (one or several columns, any delimiter, labels, many
+    /// dice with --by) or face,count tables (--counts).
     #[command(after_help = FIT_EXAMPLES)]
     Fit(Box<FitArgs>),
     /// Count a roll log into `face,count` rows that `fit --counts` reads.
+    ///
+    /// The counts are all that fit needs (except the order test), so logs
+    /// can be counted in pieces, in parallel or on other machines, and the
+    /// tables summed by `fit --counts a.counts b.counts`: the fit is the
+    /// same as the whole log's. Reads the same inputs and options as fit.
     #[command(after_help = COUNT_EXAMPLES)]
     Count(CountArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    ///
+    /// Generated from the same definition as --help, so it always knows
+    /// every subcommand, flag and value.
     #[command(after_help = COMPLETIONS_EXAMPLES)]
     Completions(CompletionsArgs),
     /// Print the man page (roff).
-    #[command(after_help = "Example:\n  diceml man > ~/.local/share/man/man1/diceml.1")]
+    ///
+    /// Generated from the same definition as --help.
+    #[command(
+        after_help = "Examples:\n  diceml man > ~/.local/share/man/man1/diceml.1\n  diceml man | man -l -"
+    )]
     Man,
 }
 

@@ -3,7 +3,7 @@
 //! (The cookbook and scaling recipes call jq, DuckDB and Spark, which a
 //! fresh CI machine does not have; they are run by hand, and say so.)
 //!
-//! In a block, a line `$ COMMAND` runs COMMAND with `sh -c` in the
+//! In a block, a line `$ COMMAND` runs COMMAND with `bash -c` in the
 //! repository root, with the built `diceml` first on PATH; the lines after it
 //! (up to the next `$ ` line or the block's end) are its expected standard
 //! output. A line `...` matches any number of lines. Set
@@ -99,7 +99,7 @@ fn run(root: &Path, command: &str) -> String {
         bin.parent().unwrap().display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let out = Command::new("sh")
+    let out = Command::new("bash")
         .arg("-c")
         .arg(command)
         .current_dir(root)
