@@ -10,23 +10,12 @@ use anyhow::Result;
 
 use crate::cli::CountArgs;
 use crate::io;
-use crate::read;
 use crate::report;
-use crate::ui::{Ui, PROGRESS_FROM_BYTES};
+use crate::ui::Ui;
 
 /// Runs `diceml count`.
 pub fn run(args: CountArgs, ui: &Ui) -> Result<()> {
-    let bar = ui.progress(
-        read::input_bytes(&args.input.files),
-        PROGRESS_FROM_BYTES,
-        "bytes",
-    );
-    let mut options = args.input.read_options();
-    let ticker = bar.clone();
-    options.progress = read::Progress::new(move |n| ticker.inc(n));
-    let data = read::read_inputs(&args.input.files, &options, true);
-    bar.finish_and_clear();
-    let data = data?;
+    let data = super::read_inputs(&args.input, ui, true)?;
     let mut out = io::open_output(args.output.as_deref())?;
     report::write_counts(&mut out, &data, args.input.by.is_some())?;
     out.flush()?;

@@ -10,24 +10,13 @@ use crate::cli::FitArgs;
 use crate::io;
 use crate::optim::FitOptions;
 use crate::plot;
-use crate::read;
 use crate::report;
 use crate::sample;
-use crate::ui::{Ui, PROGRESS_FROM_BYTES};
+use crate::ui::Ui;
 
 /// Runs `diceml fit`.
 pub fn run(args: FitArgs, ui: &Ui) -> Result<()> {
-    let bar = ui.progress(
-        read::input_bytes(&args.input.files),
-        PROGRESS_FROM_BYTES,
-        "bytes",
-    );
-    let mut options = args.input.read_options();
-    let ticker = bar.clone();
-    options.progress = read::Progress::new(move |n| ticker.inc(n));
-    let data = read::read_inputs(&args.input.files, &options, false);
-    bar.finish_and_clear();
-    let data = data?;
+    let data = super::read_inputs(&args.input, ui, false)?;
     let options = AnalysisOptions {
         fit: FitOptions {
             method: args.method.into(),

@@ -6,3 +6,25 @@ pub mod count;
 pub mod fit;
 pub mod man;
 pub mod simulate;
+
+use anyhow::Result;
+
+use crate::cli::InputArgs;
+use crate::read::{self, Dataset};
+use crate::ui::{Ui, PROGRESS_FROM_BYTES};
+
+/// Reads the inputs of `fit` or `count`, with a progress bar for large
+/// files (see [`Ui::progress`]); no rolls is an error unless `allow_empty`.
+fn read_inputs(input: &InputArgs, ui: &Ui, allow_empty: bool) -> Result<Dataset> {
+    let bar = ui.progress(
+        read::input_bytes(&input.files),
+        PROGRESS_FROM_BYTES,
+        "bytes",
+    );
+    let mut options = input.read_options();
+    let ticker = bar.clone();
+    options.progress = read::Progress::new(move |n| ticker.inc(n));
+    let data = read::read_inputs(&input.files, &options, allow_empty);
+    bar.finish_and_clear();
+    data
+}

@@ -72,14 +72,22 @@ fn mostly_integer_log() -> impl Strategy<Value = Vec<u8>> {
         1 => prop_oneof![Just(" 3"), Just("4\r"), Just("\"5\""), Just("# note"), Just("x"), Just("00000012"), Just("7,")]
             .prop_map(String::from),
     ];
+    log_of(line, "face")
+}
+
+/// A log of up to 300 `lines`, maybe after `header`, maybe ending in `\n`.
+fn log_of(
+    lines: impl Strategy<Value = String>,
+    header: &'static str,
+) -> impl Strategy<Value = Vec<u8>> {
     (
         any::<bool>(),
-        proptest::collection::vec(line, 0..300),
+        proptest::collection::vec(lines, 0..300),
         any::<bool>(),
     )
-        .prop_map(|(header, lines, newline)| {
-            let mut text = if header {
-                "face\n".to_string()
+        .prop_map(move |(with_header, lines, newline)| {
+            let mut text = if with_header {
+                format!("{header}\n")
             } else {
                 String::new()
             };
@@ -103,23 +111,7 @@ fn mostly_clean_table() -> impl Strategy<Value = Vec<u8>> {
         ]
         .prop_map(String::from),
     ];
-    (
-        any::<bool>(),
-        proptest::collection::vec(row, 0..300),
-        any::<bool>(),
-    )
-        .prop_map(|(header, rows, newline)| {
-            let mut text = if header {
-                "ts,face,note\n".to_string()
-            } else {
-                String::new()
-            };
-            text.push_str(&rows.join("\n"));
-            if newline {
-                text.push('\n');
-            }
-            text.into_bytes()
-        })
+    log_of(row, "ts,face,note")
 }
 
 proptest! {
