@@ -4,25 +4,32 @@
 //!   of a d20): the fast scanner [`fast::scan`] on the lines alone, and
 //!   [`read::read_input`] on the whole log (header included) with the fast
 //!   path on (`fast: true`, one thread: no file is given) and off
-//!   (`fast: false`, the general CSV record reader). Throughput in bytes.
+//!   (`fast: false`, the general CSV record reader); and the same for the
+//!   face column of a 3-column log (`ts,player,face`, 1,000,000 rows) with
+//!   [`fast::scan_columns`]. Throughput in bytes.
 //! - `softmax_step/*`: `softmax_into` plus one gradient step
 //!   a ← a − η (q − p) at K = 6, 1000, 100000. Throughput in faces.
 //! - `sample/*`: one batch of `UniformBatch::fill` and of `AliasTable::fill`
 //!   at K = 6 and K = 10^4. Throughput in rolls.
 //!
 //! Run: `cargo bench --bench kernels -- --warm-up-time 1 --measurement-time 3`
-//! (about a minute). End-to-end comparisons with other tools are in
-//! `benches/compare.sh` and docs/performance.md.
+//! (two to three minutes). With `DICEML_BENCH_CPU=1` the clock is the
+//! benchmark thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`) instead of wall
+//! time: on a shared, busy machine it leaves out the time other processes
+//! held the core (groups are then named `count@cpu`, ..., so that the two
+//! clocks' saved baselines are never compared). End-to-end comparisons with
+//! other tools are in `benches/compare.sh` and docs/performance.md.
 
 use std::hint::black_box;
 use std::io::{Cursor, Read};
 use std::sync::Arc;
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::measurement::{Measurement, ValueFormatter, WallTime};
+use criterion::{BenchmarkId, Criterion, Throughput};
 
 use diceml::read::domain::Domain;
-use diceml::read::fast::{self, Limits, Scan};
-use diceml::read::{self, ReadOptions, Tally};
+use diceml::read::fast::{self, Columns, Limits, Scan};
+use diceml::read::{self, ColumnSpec, ReadOptions, Tally};
 use diceml::sample::{seeded_rng, AliasTable, BytePool, UniformBatch, MAX_BATCH};
 use diceml::softmax;
 
@@ -49,10 +56,17 @@ fn roll_lines(k: u64, n: usize) -> Vec<u8> {
     bytes
 }
 
+/// The limits `diceml fit` uses without --faces.
+const OPEN: Limits = Limits {
+    min: 0,
+    max: 1_000_000,
+};
+
 /// Counts `log` (header included) with `read_input`, no file handle.
-fn read_all(log: &Arc<[u8]>, fast: bool) -> Tally {
+fn read_all(log: &Arc<[u8]>, fast: bool, column: Option<&str>) -> Tally {
     let options = ReadOptions {
         fast,
+        column: column.map(|c| ColumnSpec::Name(c.to_string())),
         ..ReadOptions::default()
     };
     let mut tally = Tally::new(Domain::new(None, None), false);
@@ -61,38 +75,72 @@ fn read_all(log: &Arc<[u8]>, fast: bool) -> Tally {
     tally
 }
 
-fn counting(c: &mut Criterion) {
-    let mut group = c.benchmark_group("count");
+fn counting<M: Measurement>(c: &mut Criterion<M>, tag: &str) {
+    let mut group = c.benchmark_group(format!("count{tag}"));
     for k in [6u64, 20] {
         let lines = roll_lines(k, ROLLS);
         let mut log = b"face\n".to_vec();
         log.extend_from_slice(&lines);
         let log: Arc<[u8]> = log.into();
-        // The limits `diceml fit` uses without --faces.
-        let limits = Limits {
-            min: 0,
-            max: 1_000_000,
-        };
         group.throughput(Throughput::Bytes(lines.len() as u64));
         let mut acc = Scan::new();
         group.bench_function(BenchmarkId::new("fast_scan", format!("d{k}")), |b| {
             b.iter(|| {
-                let taken = fast::scan(black_box(&lines), limits, &mut acc);
+                let taken = fast::scan(black_box(&lines), OPEN, &mut acc);
                 assert_eq!(taken, lines.len());
             })
         });
         group.throughput(Throughput::Bytes(log.len() as u64));
         for (name, fast) in [("read_input_fast", true), ("read_input_general", false)] {
+            // The general path takes a fraction of a second per log: 10
+            // samples (criterion's least) keep the run short.
+            group.sample_size(if fast { 100 } else { 10 });
             group.bench_function(BenchmarkId::new(name, format!("d{k}")), |b| {
-                b.iter(|| black_box(read_all(&log, fast)))
+                b.iter(|| black_box(read_all(&log, fast, None)))
             });
         }
+        group.sample_size(100);
+    }
+    // ts,player,face: the d6 faces beside a timestamp and a player name.
+    let players = ["alice", "bob", "carol", "dave"];
+    let mut rows = Vec::new();
+    for (i, face) in roll_lines(6, ROLLS).split(|&b| b == b'\n').enumerate() {
+        if face.is_empty() {
+            continue;
+        }
+        let row = format!("{},{},", 1_700_000_000 + i, players[i % 4]);
+        rows.extend_from_slice(row.as_bytes());
+        rows.extend_from_slice(face);
+        rows.push(b'\n');
+    }
+    let mut log = b"ts,player,face\n".to_vec();
+    log.extend_from_slice(&rows);
+    let log: Arc<[u8]> = log.into();
+    let columns = Columns {
+        delimiter: b',',
+        width: 3,
+        face: 2,
+    };
+    group.throughput(Throughput::Bytes(rows.len() as u64));
+    let mut acc = Scan::new();
+    group.bench_function("fast_scan_columns/d6x3", |b| {
+        b.iter(|| {
+            let taken = fast::scan_columns(black_box(&rows), OPEN, columns, &mut acc);
+            assert_eq!(taken, rows.len());
+        })
+    });
+    group.throughput(Throughput::Bytes(log.len() as u64));
+    for (name, fast) in [("read_input_fast", true), ("read_input_general", false)] {
+        group.sample_size(if fast { 100 } else { 10 });
+        group.bench_function(BenchmarkId::new(name, "d6x3"), |b| {
+            b.iter(|| black_box(read_all(&log, fast, Some("face"))))
+        });
     }
     group.finish();
 }
 
-fn softmax_step(c: &mut Criterion) {
-    let mut group = c.benchmark_group("softmax_step");
+fn softmax_step<M: Measurement>(c: &mut Criterion<M>, tag: &str) {
+    let mut group = c.benchmark_group(format!("softmax_step{tag}"));
     for k in [6usize, 1000, 100_000] {
         // A Zipf-like target and logits part-way to it.
         let total: f64 = (1..=k).map(|i| 1.0 / i as f64).sum();
@@ -115,8 +163,8 @@ fn softmax_step(c: &mut Criterion) {
     group.finish();
 }
 
-fn sampling(c: &mut Criterion) {
-    let mut group = c.benchmark_group("sample");
+fn sampling<M: Measurement>(c: &mut Criterion<M>, tag: &str) {
+    let mut group = c.benchmark_group(format!("sample{tag}"));
     for k in [6usize, 10_000] {
         let uniform = UniformBatch::new(k as u64);
         let mut rng = seeded_rng(7);
@@ -144,5 +192,65 @@ fn sampling(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, counting, softmax_step, sampling);
-criterion_main!(benches);
+/// The calling thread's CPU time, in nanoseconds.
+fn thread_cpu_ns() -> u64 {
+    let mut t = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `t` is a valid timespec for clock_gettime to write.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) };
+    assert_eq!(rc, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed");
+    t.tv_sec as u64 * 1_000_000_000 + t.tv_nsec as u64
+}
+
+/// Criterion measurement: the benchmark thread's CPU time in nanoseconds,
+/// shown like wall time.
+struct ThreadCpuTime {
+    wall: WallTime,
+}
+
+impl Measurement for ThreadCpuTime {
+    type Intermediate = u64;
+    type Value = u64;
+
+    fn start(&self) -> u64 {
+        thread_cpu_ns()
+    }
+    fn end(&self, start: u64) -> u64 {
+        thread_cpu_ns() - start
+    }
+    fn add(&self, a: &u64, b: &u64) -> u64 {
+        a + b
+    }
+    fn zero(&self) -> u64 {
+        0
+    }
+    fn to_f64(&self, value: &u64) -> f64 {
+        *value as f64
+    }
+    fn formatter(&self) -> &dyn ValueFormatter {
+        self.wall.formatter()
+    }
+}
+
+fn run<M: Measurement>(mut c: Criterion<M>, tag: &str) {
+    counting(&mut c, tag);
+    softmax_step(&mut c, tag);
+    sampling(&mut c, tag);
+    c.final_summary();
+}
+
+fn main() {
+    if std::env::var_os("DICEML_BENCH_CPU").is_some_and(|v| !v.is_empty() && v != "0") {
+        let clock = ThreadCpuTime { wall: WallTime };
+        run(
+            Criterion::default()
+                .with_measurement(clock)
+                .configure_from_args(),
+            "@cpu",
+        );
+    } else {
+        run(Criterion::default().configure_from_args(), "");
+    }
+}

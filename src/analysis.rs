@@ -49,6 +49,10 @@ pub struct AnalysisOptions {
     pub adjust: Adjust,
     /// Record the optimiser's path (`--trace`, `--plot-loss`).
     pub trace: bool,
+    /// Compute the per-face intervals and posteriors. CSV output shows
+    /// neither, and with 10^5 faces the Beta quantiles cost seconds; when
+    /// false those fields hold the point estimate p.
+    pub per_face: bool,
 }
 
 impl Default for AnalysisOptions {
@@ -65,6 +69,7 @@ impl Default for AnalysisOptions {
             smooth: None,
             adjust: Adjust::Holm,
             trace: false,
+            per_face: true,
         }
     }
 }
@@ -442,8 +447,22 @@ fn analyse_die(
     } else {
         optim::fit(&target, options.fit)
     };
-    let intervals = ci::intervals(counts, options.level, options.ci);
-    let posterior = bayes::posterior(counts, options.prior, options.level);
+    let (intervals, posterior) = if options.per_face {
+        (
+            ci::intervals(counts, options.level, options.ci),
+            bayes::posterior(counts, options.prior, options.level),
+        )
+    } else {
+        let point = |&x: &f64| bayes::Posterior {
+            mean: x,
+            low: x,
+            high: x,
+        };
+        (
+            p.iter().map(|&x| (x, x)).collect(),
+            p.iter().map(point).collect(),
+        )
+    };
     let (expected, residual, std_residual) = (
         gof::expected(counts, null),
         gof::residuals(counts, null),
@@ -528,8 +547,13 @@ fn warnings(k: usize, counts: &[u64], null: &[f64], options: &AnalysisOptions) -
             .copied()
             .filter(|&x| x > 0.0)
             .fold(1.0, f64::min);
+        let instead = if options.exact || options.monte_carlo.is_some() {
+            "the exact or Monte Carlo p-value below is the one to read"
+        } else {
+            "use --exact or --monte-carlo B"
+        };
         out.push(format!(
-            "some expected counts are below 5: the chi-square p-values are rough; use --exact or --monte-carlo B, or roll at least {} times",
+            "some expected counts are below 5: the chi-square p-values are rough; {instead}, or roll at least {} times",
             (5.0 / min_p0).ceil().max(n as f64 + 1.0)
         ));
     }

@@ -493,10 +493,20 @@ pub fn parse_delimiter(text: &str) -> Result<Delimiter, String> {
     }
 }
 
+/// A finite number, or a fraction `a/b` (so `--lambda 2/3` works).
 fn parse_finite(text: &str) -> Result<f64, String> {
-    match text.parse::<f64>() {
+    let value = match text.split_once('/') {
+        Some((a, b)) => a
+            .trim()
+            .parse::<f64>()
+            .and_then(|a| b.trim().parse::<f64>().map(|b| a / b)),
+        None => text.parse::<f64>(),
+    };
+    match value {
         Ok(x) if x.is_finite() => Ok(x),
-        _ => Err(format!("{text:?} is not a finite number")),
+        _ => Err(format!(
+            "{text:?} is not a finite number (or a fraction like 2/3)"
+        )),
     }
 }
 

@@ -218,7 +218,18 @@ fn write_die_table(out: &mut dyn Write, die: &DieReport, look: Look) -> std::io:
     writeln!(
         out,
         "{:>face_w$}  {:>count_w$}  {:>9}  {:>9}  {:>8}  {:>11}  {:>7}  {:>21}  bar",
-        "face", "count", "p", "q", "|q - p|", "expected", "std res", level
+        "face",
+        "count",
+        "p",
+        "q",
+        if die.fit.target == "smoothed" {
+            "|q - tgt|"
+        } else {
+            "|q - p|"
+        },
+        "expected",
+        "std res",
+        level
     )?;
     for f in &die.faces {
         let mark = deviation_mark(f, die);
@@ -236,7 +247,8 @@ fn write_die_table(out: &mut dyn Write, die: &DieReport, look: Look) -> std::io:
             prob(f.q),
             small(f.abs_diff),
             expected(f.expected),
-            f.std_residual,
+            // No "-0.00" for a count that meets its expectation.
+            if f.std_residual.abs() < 0.005 { 0.0 } else { f.std_residual },
             format!("[{}, {}]", prob(f.ci_low), prob(f.ci_high)),
             mark,
             bar(f.p / top.max(f64::MIN_POSITIVE), bar_w),
@@ -282,9 +294,14 @@ fn write_die_table(out: &mut dyn Write, die: &DieReport, look: Look) -> std::io:
         None => String::new(),
     };
     writeln!(out, "fit{target}: {how}, {status}")?;
+    let t = if fit.target == "smoothed" {
+        "target"
+    } else {
+        "p"
+    };
     writeln!(
         out,
-        "H(p) = {:.6} nats, H(p, q) = {:.6} nats, KL(p||q) = {} nats",
+        "H({t}) = {:.6} nats, H({t}, q) = {:.6} nats, KL({t}||q) = {} nats",
         fit.entropy,
         fit.cross_entropy,
         small(fit.kl)
@@ -371,7 +388,9 @@ fn write_tests(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> {
     writeln!(out, "{}", line("G-test (likelihood)", &t.g_test))?;
     match &t.power_divergence {
         Some(MaybeTest::Done(test)) => {
-            let name = format!("power div. (λ = {})", test.lambda.unwrap_or_default());
+            let lambda = format!("{:.4}", test.lambda.unwrap_or_default());
+            let lambda = lambda.trim_end_matches('0').trim_end_matches('.');
+            let name = format!("power div. (λ = {lambda})");
             writeln!(out, "{}", line(&name, test))?
         }
         Some(MaybeTest::Skipped { skipped }) => {
@@ -431,10 +450,11 @@ fn write_tests(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> {
 /// The answer in plain words, careful not to claim more than the test can.
 fn write_verdict(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> {
     let alpha = 1.0 - die.ci.level;
+    let chi = &die.tests.chi_square.result;
     let (p, source) = match (&die.tests.exact, &die.tests.monte_carlo) {
         (Some(e), _) => (e.p_value, "exact"),
         (None, Some(mc)) => (mc.p_value, "Monte Carlo"),
-        _ => (die.tests.chi_square.result.p_value, "chi-square"),
+        _ => (chi.p_value, "chi-square"),
     };
     let (p, source) = match die.tests.chi_square.p_adjusted {
         Some(adjusted) if source == "chi-square" => (adjusted, "adjusted chi-square"),
@@ -464,14 +484,26 @@ fn write_verdict(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> {
         writeln!(out, "Note: {w}.")?;
     }
     if p < alpha {
+        let shown = if p == 0.0 && source.ends_with("chi-square") {
+            p_value(chi)
+        } else {
+            short_p(p)
+        };
         writeln!(
             out,
-            "Verdict: these rolls are unlikely under the null ({source} p = {}), at the {}% level.",
-            short_p(p),
+            "Verdict: these rolls are unlikely under the null ({source} p = {shown}), at the {}% level.",
             percent(alpha)
         )?;
-        for o in &off {
+        const SHOWN: usize = 12;
+        for o in off.iter().take(SHOWN) {
             writeln!(out, "  {o}")?;
+        }
+        if off.len() > SHOWN {
+            writeln!(
+                out,
+                "  ... and {} more faces (see the + and - marks above)",
+                off.len() - SHOWN
+            )?;
         }
         if off.is_empty() {
             writeln!(out, "  No single face's interval excludes the null: the deviation is spread over several faces.")?;
@@ -494,6 +526,15 @@ fn write_verdict(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> {
                 die.n
             )?,
             None => writeln!(out, "  a one-faced die cannot be tested.")?,
+        }
+    }
+    if let MaybeTest::Done(serial) = &die.tests.serial {
+        if serial.result.p_value < alpha {
+            writeln!(
+                out,
+                "Order: consecutive rolls are not independent (order test p = {}): each roll depends on the one before, whatever the face frequencies say.",
+                p_value(&serial.result)
+            )?;
         }
     }
     Ok(())

@@ -36,6 +36,7 @@ pub fn run(args: FitArgs, ui: &Ui) -> Result<()> {
         smooth: args.smooth,
         adjust: args.adjust.into(),
         trace: args.trace.is_some() || args.plot_loss.is_some(),
+        per_face: args.format != crate::cli::Format::Csv || args.plot.is_some(),
     };
     let report = analysis::analyse(&data, args.input.by.is_some(), &options)?;
     let mut out = io::open_output(args.output.as_deref())?;

@@ -226,7 +226,12 @@ impl Tally {
         count: Option<u64>,
     ) -> Result<(), Invalid> {
         let key = group.map(<[u8]>::trim_ascii).unwrap_or_default();
-        let existing = self.group_index.get(key).copied();
+        // Without --by every row goes to group 0 once it exists: no lookup
+        // (a hash-map probe per row cost more than the rest of the row).
+        let existing = match group {
+            None if !self.groups.is_empty() => Some(0),
+            _ => self.group_index.get(key).copied(),
+        };
         let new_name = match (existing, group) {
             (Some(_), _) | (None, None) => None,
             (None, Some(_)) => Some(group_name(key)?),

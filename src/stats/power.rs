@@ -83,7 +83,9 @@ pub fn rolls_to_detect(
         return None;
     }
     let per_roll = p0 * delta * delta / (1.0 - p0);
-    let lambda = noncentrality_for_power((null.len() - 1) as f64, alpha, power);
+    // The test's df counts only the faces the null allows (as gof does).
+    let df = null.iter().filter(|&&x| x > 0.0).count() - 1;
+    let lambda = noncentrality_for_power(df as f64, alpha, power);
     Some((lambda / per_roll).ceil())
 }
 
@@ -130,5 +132,8 @@ mod tests {
         let n = rolls_to_detect(&[1.0 / 6.0; 6], 0, 0.1, 0.05, 0.8).unwrap();
         assert!((6_400.0..6_450.0).contains(&n), "{n}");
         assert_eq!(rolls_to_detect(&[1.0], 0, 0.1, 0.05, 0.8), None);
+        // A face the null forbids does not count towards df: as a d5.
+        let with_zero = rolls_to_detect(&[0.0, 0.2, 0.2, 0.2, 0.2, 0.2], 1, 0.1, 0.05, 0.8);
+        assert_eq!(with_zero, rolls_to_detect(&[0.2; 5], 0, 0.1, 0.05, 0.8));
     }
 }
