@@ -447,9 +447,12 @@ fn analyse_die(
     } else {
         optim::fit(&target, options.fit)
     };
+    let mut method = options.ci;
     let (intervals, posterior) = if options.per_face {
+        let (intervals, used) = checked_intervals(counts, options.level, options.ci);
+        method = used;
         (
-            ci::intervals(counts, options.level, options.ci),
+            intervals,
             bayes::posterior(counts, options.prior, options.level),
         )
     } else {
@@ -489,6 +492,13 @@ fn analyse_die(
         .collect();
     let tests = tests(counts, null, group, options)?;
     let mut warnings = warnings(faces.len(), counts, null, options);
+    if method != options.ci {
+        warnings.push(format!(
+            "{} intervals failed numerically at N = {}; goodman intervals are shown instead",
+            options.ci.name(),
+            group.n
+        ));
+    }
     if let MaybeTest::Done(serial) = &tests.serial {
         let cells = (serial.result.df as f64).sqrt() + 1.0;
         let per_cell = group.n.saturating_sub(1) as f64 / (cells * cells);
@@ -511,9 +521,9 @@ fn analyse_die(
         null: null.to_vec(),
         tests,
         ci: CiSummary {
-            method: options.ci.name(),
+            method: method.name(),
             level: options.level,
-            simultaneous: options.ci.simultaneous(),
+            simultaneous: method.simultaneous(),
         },
         bayes: Bayes {
             prior: options.prior,
@@ -524,6 +534,30 @@ fn analyse_die(
         rolls_for_10pct_bias: power::rolls_to_detect(null, likeliest, 0.1, 0.05, 0.8),
         trace,
     })
+}
+
+/// The intervals by `method`, with a guard: Sison–Glaz's search loses its
+/// precision for very large counts (a coin with N ≈ 4·10^10 collapsed to a
+/// width near 1e-15), so when a face with 0 < n < N gets an interval
+/// narrower than 1% of Goodman's — never the case when the method works —
+/// every face falls back to Goodman.
+fn checked_intervals(counts: &[u64], level: f64, method: CiMethod) -> (Vec<(f64, f64)>, CiMethod) {
+    let intervals = ci::intervals(counts, level, method);
+    if method != CiMethod::SisonGlaz {
+        return (intervals, method);
+    }
+    let goodman = ci::intervals(counts, level, CiMethod::Goodman);
+    let n: u64 = counts.iter().sum();
+    let collapsed = intervals
+        .iter()
+        .zip(&goodman)
+        .zip(counts)
+        .any(|((s, g), &c)| 0 < c && c < n && (s.1 - s.0) < 0.01 * (g.1 - g.0));
+    if collapsed {
+        (goodman, CiMethod::Goodman)
+    } else {
+        (intervals, method)
+    }
 }
 
 /// The loss and distance at one iterate (over the faces with a positive

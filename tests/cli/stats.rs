@@ -455,3 +455,25 @@ fn p_values_are_uniform_under_the_null() {
         .fold(0.0, f64::max);
     assert!(d < 0.05, "KS distance {d}");
 }
+
+/// Sison–Glaz loses precision at huge counts; diceml must then show
+/// Goodman's intervals and say so, never a collapsed interval.
+#[test]
+fn sison_glaz_falls_back_to_goodman_where_it_breaks_down() {
+    let coin = "face,count\nH,20000000000\nT,20000000000\n";
+    let r = fit_json(&["--counts", "--ci", "sison-glaz"], coin);
+    let g = fit_json(&["--counts", "--ci", "goodman"], coin);
+    assert_eq!(r["ci"]["method"], "goodman");
+    assert_eq!(r["faces"], g["faces"]);
+    assert!(r["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|w| w.as_str().unwrap().contains("failed numerically")));
+    // Where it works it is kept (and is close to Goodman, a little narrower).
+    let fine = fit_json(
+        &["--counts", "--ci", "sison-glaz"],
+        "face,count\nH,5000\nT,5000\n",
+    );
+    assert_eq!(fine["ci"]["method"], "sison-glaz");
+}
