@@ -110,8 +110,8 @@ def main():
 
         print("per-user counts from Spark (first rows):")
         print("".join(open(by_user).readlines()[:4]), end="")
-        spark_groups = diceml_json(["fit", "--counts", "--by", "group", "-"], ".groups | sort_by(.group)", by_user)
-        whole_groups = diceml_json(["fit", all_csv, "--by", "user"], ".groups | sort_by(.group)")
+        spark_groups = diceml_json(["fit", "--counts", "--by", "group", "-"], ".groups | sort_by(.group) | map(del(.tests.serial, .warnings))", by_user)
+        whole_groups = diceml_json(["fit", all_csv, "--by", "user"], ".groups | sort_by(.group) | map(del(.tests.serial, .warnings))")
         print(subprocess.run(["jq", "-c", ".[] | {group, n, p20: .faces[19].p}"], input=spark_groups,
                              check=True, capture_output=True, text=True).stdout, end="")
         same_by = spark_groups == whole_groups

@@ -376,7 +376,7 @@ fn write_tests(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> {
     let line = |name: &str, test: &crate::analysis::Test| {
         let adjusted = test
             .p_adjusted
-            .map_or(String::new(), |p| format!(" (adjusted {p:.4})"));
+            .map_or(String::new(), |p| format!(" (adjusted {})", plain_p(p)));
         format!(
             "  {name:<22} {:>12.4}  df = {:<4} p = {}{adjusted}",
             test.result.statistic,
@@ -532,7 +532,7 @@ fn write_verdict(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> {
         if serial.result.p_value < alpha {
             writeln!(
                 out,
-                "Order: consecutive rolls are not independent (order test p = {}): each roll depends on the one before, whatever the face frequencies say.",
+                "Order: the order test finds consecutive rolls related (p = {}); look at how the rolls were made.",
                 p_value(&serial.result)
             )?;
         }
