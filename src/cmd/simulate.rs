@@ -186,41 +186,61 @@ fn write_rolls(
             })
             .collect()
     });
-    let mut buf = vec![0u8; CAPACITY + MAX_BATCH * longest.max(8)];
-    buf[..5].copy_from_slice(b"face\n");
-    let mut end = 5;
-    let mut faces = [0u32; MAX_BATCH];
-    let mut left = n;
-    let mut ticked = 0;
+    // Faces are drawn into a buffer first and formatted in a separate pass:
+    // kept apart, each loop keeps its state in registers (together, the
+    // loaded die's write position was spilled to memory on every roll).
+    let chunk = (CAPACITY / longest.max(1)).clamp(MAX_BATCH, 8192);
+    let mut faces = vec![0u32; chunk + MAX_BATCH];
+    let mut buf = vec![0u8; chunk * longest.max(8) + 8];
+    out.write_all(b"face\n")?;
+    let (mut left, mut done) = (n, 0u64);
     while left > 0 {
-        draw(&mut faces);
-        let take = (batch as u64).min(left) as usize;
-        left -= take as u64;
-        match &short {
-            Some(table) => {
-                for &f in &faces[..take] {
-                    let (word, len) = &table[f as usize];
-                    buf[end..end + 8].copy_from_slice(word);
-                    end += len;
-                }
-            }
-            None => {
-                for &f in &faces[..take] {
-                    let text = &names.text[f as usize];
-                    buf[end..end + text.len()].copy_from_slice(text);
-                    end += text.len();
-                }
+        let mut k = 0;
+        while k < chunk && left > 0 {
+            let window: &mut [u32; MAX_BATCH] = (&mut faces[k..k + MAX_BATCH])
+                .try_into()
+                .unwrap_or_else(|_| unreachable!("the buffer has MAX_BATCH spare faces"));
+            draw(window);
+            let take = (batch as u64).min(left) as usize;
+            left -= take as u64;
+            k += take;
+        }
+        let end = format_faces(&faces[..k], short.as_deref(), &names.text, &mut buf);
+        out.write_all(&buf[..end])?;
+        done += k as u64;
+        tick(k as u64);
+    }
+    debug_assert_eq!(done, n);
+    Ok(())
+}
+
+/// Writes the faces' texts into `buf` and returns the length written:
+/// 8-byte copies from `short` when every face fits in 8 bytes, else slices.
+#[inline(never)]
+fn format_faces(
+    faces: &[u32],
+    short: Option<&[([u8; 8], usize)]>,
+    text: &[Vec<u8>],
+    buf: &mut [u8],
+) -> usize {
+    let mut end = 0;
+    match short {
+        Some(table) => {
+            for &f in faces {
+                let (word, len) = &table[f as usize];
+                buf[end..end + 8].copy_from_slice(word);
+                end += len;
             }
         }
-        if end >= CAPACITY {
-            out.write_all(&buf[..end])?;
-            end = 0;
-            tick(n - left - ticked);
-            ticked = n - left;
+        None => {
+            for &f in faces {
+                let t = &text[f as usize];
+                buf[end..end + t.len()].copy_from_slice(t);
+                end += t.len();
+            }
         }
     }
-    out.write_all(&buf[..end])?;
-    Ok(())
+    end
 }
 
 #[cfg(test)]
