@@ -290,18 +290,8 @@ fn gamma_cf(a: f64, x: f64) -> f64 {
     let mut h = d;
     let mut i = 1.0;
     for _ in 0..MAX_ITER {
-        let an = -i * (i - a);
         b += 2.0;
-        d = an * d + b;
-        if d.abs() < TINY {
-            d = TINY;
-        }
-        c = b + an / c;
-        if c.abs() < TINY {
-            c = TINY;
-        }
-        d = 1.0 / d;
-        let del = d * c;
+        let del = lentz_step(&mut c, &mut d, -i * (i - a), b);
         h *= del;
         if (del - 1.0).abs() <= EPS {
             break;
@@ -309,6 +299,22 @@ fn gamma_cf(a: f64, x: f64) -> f64 {
         i += 1.0;
     }
     h
+}
+
+/// One step of the modified Lentz algorithm for a continued fraction
+/// b₀ + a₁/(b₁ + a₂/(b₂ + …)) with partial numerator `a` and denominator
+/// `b` (Numerical Recipes §5.2): updates C and D, each kept away from 0 by
+/// [`TINY`], and returns the factor Δ = C·D that multiplies the estimate.
+///
+/// ```text
+/// D ← 1/(b + a·D),   C ← b + a/C,   Δ = C·D
+/// ```
+#[inline]
+fn lentz_step(c: &mut f64, d: &mut f64, a: f64, b: f64) -> f64 {
+    let away = |v: f64| if v.abs() < TINY { TINY } else { v };
+    *d = 1.0 / away(b + a * *d);
+    *c = away(b + a / *c);
+    *c * *d
 }
 
 /// The series s with P(a, x) = [xᵃe⁻ˣ/Γ(a)] · s (Numerical Recipes §6.2,
@@ -528,28 +534,18 @@ fn beta_cf(a: f64, b: f64, x: f64) -> f64 {
     let mut m = 1.0;
     for _ in 0..MAX_ITER {
         let m2 = 2.0 * m;
-        let aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-        d = 1.0 + aa * d;
-        if d.abs() < TINY {
-            d = TINY;
-        }
-        c = 1.0 + aa / c;
-        if c.abs() < TINY {
-            c = TINY;
-        }
-        d = 1.0 / d;
-        h *= d * c;
-        let aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-        d = 1.0 + aa * d;
-        if d.abs() < TINY {
-            d = TINY;
-        }
-        c = 1.0 + aa / c;
-        if c.abs() < TINY {
-            c = TINY;
-        }
-        d = 1.0 / d;
-        let del = d * c;
+        h *= lentz_step(
+            &mut c,
+            &mut d,
+            m * (b - m) * x / ((qam + m2) * (a + m2)),
+            1.0,
+        );
+        let del = lentz_step(
+            &mut c,
+            &mut d,
+            -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2)),
+            1.0,
+        );
         h *= del;
         if (del - 1.0).abs() <= EPS {
             break;

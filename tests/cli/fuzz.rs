@@ -114,6 +114,22 @@ fn mostly_clean_table() -> impl Strategy<Value = Vec<u8>> {
     log_of(row, "ts,face,note")
 }
 
+/// Reading `bytes` with `general` and with `fast` gives the same dataset,
+/// or the same error.
+fn agree(bytes: Vec<u8>, general: &ReadOptions, fast: &ReadOptions) -> Result<(), TestCaseError> {
+    match (read(bytes.clone(), general), read(bytes, fast)) {
+        (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
+        (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
+        (a, b) => prop_assert!(
+            false,
+            "general {:?} vs fast {:?}",
+            a.map(|_| ()),
+            b.map(|_| ())
+        ),
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(3000))]
 
@@ -126,12 +142,7 @@ proptest! {
     ) {
         let general = ReadOptions { faces, skip_invalid, fast: false, ..ReadOptions::default() };
         let fast = ReadOptions { fast: true, ..general.clone() };
-        let (a, b) = (read(bytes.clone(), &general), read(bytes, &fast));
-        match (a, b) {
-            (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
-            (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
-            (a, b) => prop_assert!(false, "general {:?} vs fast {:?}", a.map(|_| ()), b.map(|_| ())),
-        }
+        agree(bytes, &general, &fast)?;
     }
 
 
@@ -178,11 +189,6 @@ proptest! {
             ..ReadOptions::default()
         };
         let fast = ReadOptions { fast: true, ..general.clone() };
-        let (a, b) = (read(bytes.clone(), &general), read(bytes, &fast));
-        match (a, b) {
-            (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
-            (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
-            (a, b) => prop_assert!(false, "general {:?} vs fast {:?}", a.map(|_| ()), b.map(|_| ())),
-        }
+        agree(bytes, &general, &fast)?;
     }
 }
