@@ -6,8 +6,12 @@
 //! ended by `\n` or `\r\n`, with values inside the die's limits; at the first
 //! other line it stops and returns its offset, and the general reader takes
 //! over from there, so results are identical to reading everything with the
-//! general path (a property test checks it). Four one-digit lines, 8 bytes,
-//! are recognised with a few word operations at once.
+//! general path (property tests check it). Four one-digit lines, 8 bytes,
+//! are recognised with a few word operations at once; other lines of one or
+//! two digits (a d20's, say) 64 bytes at a time: [`classify`] marks the
+//! newlines, and each face is read from a table keyed by the two bytes
+//! before its newline. Multi-column logs ([`scan_columns`]) also go 64
+//! bytes at a time, visiting only newlines and delimiters.
 //!
 //! [`scan_reader`] drives [`scan`] over any stream in 1 MiB blocks;
 //! [`scan_file_parallel`] splits a regular file at line boundaries and scans
@@ -17,6 +21,7 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::os::unix::fs::FileExt;
 
+use super::classify;
 use super::tally::{PairCounts, NO_PREVIOUS};
 
 /// Bytes read per block.
@@ -90,15 +95,6 @@ impl Scan {
             other: PairCounts::new(),
             last: NO_PREVIOUS,
             lines: 0,
-        }
-    }
-
-    #[inline]
-    fn pair(&mut self, prev: u32, face: u32) {
-        if (prev as usize) < SMALL && (face as usize) < SMALL {
-            self.small[prev as usize * SMALL + face as usize] += 1;
-        } else {
-            self.other.add(prev, face);
         }
     }
 
@@ -228,6 +224,97 @@ fn chunk(
     (!bad).then_some((k, consumed, lines))
 }
 
+/// Counts the pair (prev, face): in `small` when both are below [`SMALL`].
+#[inline]
+fn pair(small: &mut [u64; SMALL * SMALL], other: &mut PairCounts, prev: u32, face: u32) {
+    if (prev as usize) < SMALL && (face as usize) < SMALL {
+        small[prev as usize * SMALL + face as usize] += 1;
+    } else {
+        other.add(prev, face);
+    }
+}
+
+/// Table entries of [`short_faces`] that are not faces.
+const BLANK: u8 = 254;
+const OUTSIDE: u8 = 255;
+
+/// The faces of lines of at most two digits, keyed by the two bytes before
+/// each newline as a little-endian word, `(b[e-2] | b[e-1] << 8) & 0x0F0F`:
+/// for bytes known to be digits or `\n`, each low nibble is the digit's
+/// value, or 10 for `\n`. "\nd" is the face d, "td" the face 10t + d, and
+/// "?\n" a blank line; faces outside `limits` are [`OUTSIDE`].
+fn short_faces(limits: Limits) -> Box<[u8; 4096]> {
+    let mut table = Box::new([OUTSIDE; 4096]);
+    for lo in 0..=10u32 {
+        for hi in 0..=10u32 {
+            let key = (lo | hi << 8) as usize;
+            table[key] = match (lo, hi) {
+                (_, 10) => BLANK,
+                (10, d) | (0, d) if (limits.min..=limits.max).contains(&d) => d as u8,
+                (t, d) if t < 10 && (limits.min..=limits.max).contains(&(10 * t + d)) => {
+                    (10 * t + d) as u8
+                }
+                _ => OUTSIDE,
+            };
+        }
+    }
+    table
+}
+
+/// Counts the lines that end in the 64 bytes at `pos` when all of them are
+/// blank or hold one or two digits: `pos` must be a line start at least 2
+/// bytes in, and `*prev` below [`SMALL`]. Returns (bytes consumed, lines
+/// consumed); it stops early, before the line, at a face outside the
+/// table's limits. `None` (nothing consumed) sends the block to the slower
+/// paths.
+#[inline]
+fn short_lines(
+    bytes: &[u8],
+    pos: usize,
+    table: &[u8; 4096],
+    prev: &mut u32,
+    small: &mut [u64; SMALL * SMALL],
+) -> Option<(usize, u64)> {
+    // The block and the two bytes before it, which a line may reach into.
+    let window: &[u8; 66] = bytes.get(pos.checked_sub(2)?..pos + 64)?.try_into().ok()?;
+    let block: &classify::Block = window[2..].try_into().ok()?;
+    let (newline, neither) = classify::digit_lines(block);
+    if neither != 0 || newline == 0 || *prev as usize >= SMALL {
+        return None;
+    }
+    // Lines of three or more digits: three non-newlines in a row (byte
+    // pos - 1 is a newline, so the shifts bring in the right zeros).
+    let consumed = 64 - newline.leading_zeros() as usize;
+    let digits = !newline & (u64::MAX >> (64 - consumed));
+    if digits & digits << 1 & digits << 2 != 0 {
+        return None;
+    }
+    // Each pair's counter is at row | face, the row being prev * SMALL.
+    let mut row = *prev as usize * SMALL;
+    let mut mask = newline;
+    while mask != 0 {
+        let end = mask.trailing_zeros() as usize;
+        let key = u16::from_le_bytes([window[end], window[end + 1]]) & 0x0F0F;
+        let face = table[usize::from(key)];
+        if face >= BLANK {
+            if face == OUTSIDE {
+                break;
+            }
+        } else {
+            small[(row | usize::from(face)) % (SMALL * SMALL)] += 1;
+            row = usize::from(face) * SMALL;
+        }
+        mask &= mask - 1;
+    }
+    *prev = (row / SMALL) as u32;
+    // The lines taken are those whose newlines were cleared from the mask.
+    let done = newline & !mask;
+    Some((
+        64 - done.leading_zeros() as usize,
+        u64::from(done.count_ones()),
+    ))
+}
+
 /// Scans whole lines of `bytes` into `acc` and returns how many bytes it
 /// consumed: all of them, or up to the start of the first line it does not
 /// take (see the module documentation). `bytes` should end with `\n`; a
@@ -251,13 +338,6 @@ pub fn scan(bytes: &[u8], limits: Limits, acc: &mut Scan) -> usize {
     ) else {
         unreachable!("the tables are allocated at their fixed sizes")
     };
-    let mut pair = |prev: u32, face: u32| {
-        if (prev as usize) < SMALL && (face as usize) < SMALL {
-            small[prev as usize * SMALL + face as usize] += 1;
-        } else {
-            other.add(prev, face);
-        }
-    };
     // Runs of one-digit lines go four at a time; anything else a line at a
     // time. The digit mask is all ones unless --faces narrows it.
     let digits_ok = limits.digit_mask();
@@ -266,6 +346,7 @@ pub fn scan(bytes: &[u8], limits: Limits, acc: &mut Scan) -> usize {
     let mut pos = 0;
     let mut lines = 0u64;
     let mut faces = [0u32; 64];
+    let short = short_faces(limits);
     let n = bytes.len();
     let stop = |at: usize, prev: u32, lines: u64, last: &mut u32, total: &mut u64| {
         *last = prev;
@@ -288,7 +369,7 @@ pub fn scan(bytes: &[u8], limits: Limits, acc: &mut Scan) -> usize {
                 };
                 if ok {
                     quads[key as usize & 0xFFFF] += 1;
-                    pair(prev, (key & 0xF) as u32);
+                    pair(small, other, prev, (key & 0xF) as u32);
                     prev = (key >> 12) as u32;
                     pos += 8;
                     lines += 4;
@@ -296,9 +377,16 @@ pub fn scan(bytes: &[u8], limits: Limits, acc: &mut Scan) -> usize {
                 }
             }
         }
+        if let Some((consumed, block_lines)) = short_lines(bytes, pos, &short, &mut prev, small) {
+            if consumed > 0 {
+                pos += consumed;
+                lines += block_lines;
+                continue;
+            }
+        }
         if let Some((k, consumed, chunk_lines)) = chunk(bytes, pos, limits, &mut faces) {
             for &face in &faces[..k] {
-                pair(prev, face);
+                pair(small, other, prev, face);
                 prev = face;
             }
             pos += consumed;
@@ -327,7 +415,7 @@ pub fn scan(bytes: &[u8], limits: Limits, acc: &mut Scan) -> usize {
         if value < limits.min || value > limits.max {
             return stop(start, prev, lines - 1, last, total_lines);
         }
-        pair(prev, value);
+        pair(small, other, prev, value);
         prev = value;
     }
     stop(pos, prev, lines, last, total_lines)
@@ -342,80 +430,149 @@ pub fn scan_plan(bytes: &[u8], plan: Plan, acc: &mut Scan) -> usize {
     }
 }
 
-/// Byte classes for [`scan_columns`]: 0 for ordinary bytes.
-const ORDINARY: u8 = 0;
-const DELIMITER: u8 = 1;
-const NEWLINE: u8 = 2;
-const SPECIAL: u8 = 3;
-
 /// [`scan`] for multi-column logs: takes lines of exactly `width` fields,
-/// without quotes, NUL or stray CR, whose face field is 1 to 7 ASCII digits
-/// within `limits`; stops at the first other line.
+/// without quotes, NUL or stray CR (a CR right before `\n` ends the line),
+/// whose face field is 1 to 7 ASCII digits within `limits`; stops at the
+/// first other line.
+///
+/// Works 64 bytes at a time: [`classify::fields`] marks the newlines and
+/// delimiters, and only those bytes are visited.
 pub fn scan_columns(bytes: &[u8], limits: Limits, columns: Columns, acc: &mut Scan) -> usize {
-    let mut class = [ORDINARY; 256];
-    class[usize::from(columns.delimiter)] = DELIMITER;
-    class[usize::from(b'\n')] = NEWLINE;
-    for b in [b'"', b'\r', 0] {
-        if b != columns.delimiter {
-            class[usize::from(b)] = SPECIAL;
-        }
-    }
-    let mut prev = acc.last;
-    let (mut pos, mut lines) = (0, 0u64);
-    let n = bytes.len();
-    let stop = |at: usize, prev: u32, lines: u64, acc: &mut Scan| {
-        acc.last = prev;
-        acc.lines += lines;
-        at
+    let Columns {
+        delimiter,
+        width,
+        face: face_field,
+    } = columns;
+    // Where the current line's delimiters are: slot j holds delimiter j for
+    // j up to the one that ends the face field; later ones land in the last
+    // slot, which is never read.
+    let spare = face_field + 1;
+    let mut slots = vec![0usize; spare + 1];
+    let marks = &mut slots[..=spare];
+    // Delimiters seen so far in the current line, and where it starts.
+    let mut field = 0;
+    let mut line = 0;
+    let Scan {
+        small, other, last, ..
+    } = acc;
+    let Ok(small) = <&mut [u64; SMALL * SMALL]>::try_from(small.as_mut_slice()) else {
+        unreachable!("the table is allocated at its fixed size")
     };
-    while pos < n {
-        let start = pos;
-        let (mut field, mut from, mut to) = (0, start, n);
-        loop {
-            let Some(&b) = bytes.get(pos) else {
-                return stop(start, prev, lines, acc);
-            };
-            match class[usize::from(b)] {
-                ORDINARY => {}
-                DELIMITER => {
-                    field += 1;
-                    if field == columns.face {
-                        from = pos + 1;
-                    } else if field == columns.face + 1 {
-                        to = pos;
-                    }
-                }
-                NEWLINE => break,
-                _ if b == b'\r' && bytes.get(pos + 1) == Some(&b'\n') => {
-                    if to == n {
-                        to = pos;
-                    }
-                    pos += 1;
-                    break;
-                }
-                _ => return stop(start, prev, lines, acc),
+    let mut prev = *last;
+    let mut lines = 0u64;
+    // Whether the previous block ended in a special byte (maybe a CR
+    // before this block's first newline).
+    let mut special_before = 0;
+    let n = bytes.len();
+    let mut base = 0;
+    while base < n {
+        // The last block is padded; `inside` marks its real bytes.
+        let real = (n - base).min(64);
+        let mut padded = [0u8; 64];
+        let block = match bytes.get(base..base + 64).map(<&classify::Block>::try_from) {
+            Some(Ok(block)) => block,
+            _ => {
+                padded[..real].copy_from_slice(&bytes[base..base + real]);
+                &padded
             }
-            pos += 1;
-        }
-        let to = to.min(pos);
-        let digits = &bytes[from..to];
-        let face = (field + 1 == columns.width && (1..=7).contains(&digits.len()))
-            .then(|| {
-                digits.iter().try_fold(0u32, |v, &d| {
-                    d.is_ascii_digit().then(|| v * 10 + u32::from(d - b'0'))
-                })
-            })
-            .flatten()
-            .filter(|f| (limits.min..=limits.max).contains(f));
-        let Some(face) = face else {
-            return stop(start, prev, lines, acc);
         };
-        acc.pair(prev, face);
-        prev = face;
-        pos += 1;
-        lines += 1;
+        let inside = u64::MAX >> (64 - real);
+        let (newline, delim, special) = classify::fields(block, delimiter);
+        let special = special & inside;
+        let bad = match special {
+            0 => 0,
+            _ => stray(bytes, base, special),
+        };
+        // CRs to strip from the end of a face field: only where a special
+        // byte is near.
+        let maybe_cr = special | special_before != 0;
+        special_before = special >> 63;
+        // Lines are read up to the first bad byte.
+        let upto = match bad {
+            0 => inside,
+            _ => (1 << bad.trailing_zeros()) - 1,
+        };
+        let mut ends = newline & upto;
+        let mut delims = delim & upto;
+        while ends != 0 {
+            let end = ends.trailing_zeros();
+            ends &= ends - 1;
+            let before = (1u64 << end) - 1;
+            let mut mine = delims & before;
+            delims &= !before;
+            while mine != 0 {
+                marks[field.min(spare)] = base + mine.trailing_zeros() as usize;
+                field += 1;
+                mine &= mine - 1;
+            }
+            let at = base + end as usize;
+            let from = match face_field {
+                0 => line,
+                f => marks[f - 1] + 1,
+            };
+            let to = if face_field + 1 == width {
+                // A CR before the newline is not part of the face.
+                at - usize::from(maybe_cr && at > from && bytes[at - 1] == b'\r')
+            } else {
+                marks[face_field]
+            };
+            let face = (field + 1 == width)
+                .then(|| bytes.get(from..to).and_then(parse_face))
+                .flatten()
+                .filter(|f| (limits.min..=limits.max).contains(f));
+            let Some(face) = face else {
+                *last = prev;
+                acc.lines += lines + u64::from((newline & before).count_ones());
+                return line;
+            };
+            pair(small, other, prev, face);
+            prev = face;
+            line = at + 1;
+            field = 0;
+        }
+        lines += u64::from((newline & upto).count_ones());
+        // The rest of the block's delimiters belong to the next line.
+        while delims != 0 {
+            marks[field.min(spare)] = base + delims.trailing_zeros() as usize;
+            field += 1;
+            delims &= delims - 1;
+        }
+        if bad != 0 {
+            break;
+        }
+        base += 64;
     }
-    stop(pos, prev, lines, acc)
+    *last = prev;
+    acc.lines += lines;
+    line
+}
+
+/// `special` (marks of `"`, NUL and `\r` in the block at `base`) without
+/// the CRs that end a line, which are allowed.
+#[cold]
+fn stray(bytes: &[u8], base: usize, special: u64) -> u64 {
+    let mut bad = special;
+    let mut rest = special;
+    while rest != 0 {
+        let i = rest.trailing_zeros();
+        rest &= rest - 1;
+        let at = base + i as usize;
+        if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
+            bad &= !(1 << i);
+        }
+    }
+    bad
+}
+
+/// The value of 1 to 7 ASCII digits.
+#[inline]
+fn parse_face(digits: &[u8]) -> Option<u32> {
+    if !(1..=7).contains(&digits.len()) {
+        return None;
+    }
+    digits.iter().try_fold(0u32, |v, &d| {
+        d.is_ascii_digit().then(|| v * 10 + u32::from(d - b'0'))
+    })
 }
 
 /// Where a streamed scan stopped: the bytes it did not take (from the start

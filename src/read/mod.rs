@@ -8,6 +8,7 @@
 //! `file:line: what`; nothing is dropped silently, and memory grows only
 //! with the number of distinct faces and groups.
 
+pub mod classify;
 pub mod domain;
 pub mod fast;
 pub mod records;
