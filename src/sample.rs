@@ -20,7 +20,7 @@
 //! - a loaded die: Walker's alias method in Vose's construction
 //!   ([`AliasTable`]): the column from a [`UniformBatch`], the coin by a lazy
 //!   comparison of a random byte with the top byte of the column's 64-bit
-//!   threshold ([`coin`]), about 8.2 random bits per coin; O(1) per roll for
+//!   threshold, about 8.2 random bits per coin; O(1) per roll for
 //!   any K;
 //! - counts only: the multinomial by conditional binomials
 //!   ([`multinomial`]), O(K) whatever N.
@@ -85,6 +85,8 @@ pub const MAX_BATCH: usize = 64;
 pub struct UniformBatch {
     k: u64,
     m: usize,
+    /// B = K^m (at most 2^48).
+    bound: u64,
     threshold: u64,
 }
 
@@ -98,7 +100,12 @@ impl UniformBatch {
             bound *= u128::from(k);
         }
         let threshold = ((1u128 << 64) % bound) as u64;
-        UniformBatch { k, m, threshold }
+        UniformBatch {
+            k,
+            m,
+            bound: bound as u64,
+            threshold,
+        }
     }
 
     /// Rolls per batch.
@@ -114,15 +121,33 @@ impl UniformBatch {
     /// Writes the next m faces into `out[..m]`.
     #[inline]
     pub fn fill<R: RngCore + ?Sized>(&self, rng: &mut R, out: &mut [u32; MAX_BATCH]) {
-        loop {
-            let mut x = rng.next_u64();
-            for face in &mut out[..self.m] {
+        self.fill_batches(rng, &mut out[..self.m]);
+    }
+
+    /// Fills `out`, whose length is a multiple of m, with whole batches in
+    /// order: the same faces as `out.len() / m` calls of [`fill`](Self::fill).
+    #[inline(never)]
+    pub fn fill_batches<R: RngCore + ?Sized>(&self, rng: &mut R, out: &mut [u32]) {
+        debug_assert_eq!(out.len() % self.m, 0);
+        for batch in out.chunks_exact_mut(self.m) {
+            let mut x = self.accepted_word(rng);
+            for face in batch {
                 let r = u128::from(x) * u128::from(self.k);
                 *face = (r >> 64) as u32;
                 x = r as u64;
             }
-            if x >= self.threshold {
-                return;
+        }
+    }
+
+    /// The next word that [`fill`](Self::fill) would accept, without
+    /// decoding it: the m decoding steps leave x·K^m mod 2^64, which one
+    /// wrapping multiplication by B gives directly.
+    #[inline]
+    fn accepted_word<R: RngCore + ?Sized>(&self, rng: &mut R) -> u64 {
+        loop {
+            let x = rng.next_u64();
+            if x.wrapping_mul(self.bound) >= self.threshold {
+                return x;
             }
         }
     }
@@ -131,20 +156,24 @@ impl UniformBatch {
 /// Random bytes for the alias method's coins, drawn a batch at a time.
 ///
 /// Before each batch of m coins the pool makes sure it holds m unused
-/// bytes: the unused ones move to the front and whole 64-bit words are
-/// appended, each as its 8 bytes, most significant first. Coins take bytes
-/// in order. The check costs once per batch, not once per roll.
+/// bytes, appending whole 64-bit words (each as its 8 bytes, most
+/// significant first) only while it holds fewer. Coins take bytes in order.
+/// The bytes live in a buffer several batches long, so used bytes are moved
+/// out of the way only once every few dozen refills, not on every one.
 #[derive(Debug, Clone)]
 pub struct BytePool {
-    bytes: [u8; 2 * MAX_BATCH],
+    bytes: Box<[u8; POOL_BYTES]>,
     pos: usize,
     len: usize,
 }
 
+/// The pool's buffer: room for many batches, so compaction is rare.
+const POOL_BYTES: usize = 16 * MAX_BATCH;
+
 impl Default for BytePool {
     fn default() -> Self {
         BytePool {
-            bytes: [0; 2 * MAX_BATCH],
+            bytes: Box::new([0; POOL_BYTES]),
             pos: 0,
             len: 0,
         }
@@ -158,20 +187,40 @@ impl BytePool {
     }
 
     /// Makes `m ≤ MAX_BATCH` unused bytes available and returns them.
-    #[inline]
+    #[cfg(test)]
     fn take<R: RngCore + ?Sized>(&mut self, rng: &mut R, m: usize) -> &[u8] {
-        if self.len - self.pos < m {
-            self.bytes.copy_within(self.pos..self.len, 0);
-            self.len -= self.pos;
-            self.pos = 0;
-            while self.len < m {
-                self.bytes[self.len..self.len + 8].copy_from_slice(&rng.next_u64().to_be_bytes());
-                self.len += 8;
-            }
-        }
-        self.pos += m;
-        &self.bytes[self.pos - m..self.pos]
+        let (mut pos, mut len) = (self.pos, self.len);
+        let start = top_up(&mut self.bytes, &mut pos, &mut len, rng, m);
+        (self.pos, self.len) = (pos, len);
+        &self.bytes[start..start + m]
     }
+}
+
+/// The pool's step, on its state held in locals (so in registers across a
+/// loop of batches): appends words until at least `m` bytes are unused,
+/// first moving the unused bytes to the front when the words might not fit
+/// behind them, then takes m bytes and returns where they start.
+#[inline(always)]
+fn top_up<R: RngCore + ?Sized>(
+    bytes: &mut [u8; POOL_BYTES],
+    pos: &mut usize,
+    len: &mut usize,
+    rng: &mut R,
+    m: usize,
+) -> usize {
+    if *len - *pos < m {
+        if *len + MAX_BATCH + 8 > POOL_BYTES {
+            bytes.copy_within(*pos..*len, 0);
+            *len -= *pos;
+            *pos = 0;
+        }
+        while *len - *pos < m {
+            bytes[*len..*len + 8].copy_from_slice(&rng.next_u64().to_be_bytes());
+            *len += 8;
+        }
+    }
+    *pos += m;
+    *pos - m
 }
 
 /// Walker's alias table for a loaded die (Vose's stable construction).
@@ -186,18 +235,42 @@ impl BytePool {
 /// c when (w >> 8) is below the low 56 bits of T_c. So a roll keeps its
 /// column with probability exactly T_c / 2^64, and comparing integers keeps
 /// the stream identical on every platform.
+///
+/// How the stream is computed, not what it is: for K ≤ 256 a roll is one
+/// load from a table of every (column, coin byte) outcome; for larger K it
+/// reads one `u32`, `alias << 8 | top byte of T_c` (so K ≤ 2^24; diceml
+/// allows 10^6 faces). Each batch's column word is accepted before its coins
+/// are drawn, so a roll is decoded, looked up and decided in one pass. The
+/// full thresholds are read only to settle ties.
 #[derive(Debug, Clone)]
 pub struct AliasTable {
-    /// (threshold, alias) of each column, side by side for one cache line.
-    columns_data: Vec<(u64, u32)>,
+    /// `alias[c] << 8 | (T_c >> 56)` for each column c: 4 bytes a column,
+    /// so 10^4 columns fit in a 48 KB L1 data cache.
+    packed: Vec<u32>,
+    /// For K ≤ 256, every roll's outcome by (column, coin byte):
+    /// `rolls[c << 8 | u]` is the face, or `TIE | c` when u is T_c's top
+    /// byte.
+    rolls: Option<Box<[u16; 1 << 16]>>,
+    /// T_c of each column, for the ties.
+    threshold: Vec<u64>,
     columns: UniformBatch,
 }
 
+/// Marks a tie in [`AliasTable`]'s table of rolls (faces are below 256 there).
+const TIE: u16 = 1 << 15;
+
+/// The most faces an [`AliasTable`] takes: the alias must fit in 24 bits.
+pub const MAX_ALIAS_FACES: usize = 1 << 24;
+
 impl AliasTable {
     /// Builds the table from normalised probabilities (non-negative, summing
-    /// to 1 within rounding; at most 2^32 faces).
+    /// to 1 within rounding; at most [`MAX_ALIAS_FACES`] faces).
     pub fn new(probs: &[f64]) -> Self {
         let k = probs.len();
+        assert!(
+            (1..=MAX_ALIAS_FACES).contains(&k),
+            "an alias table takes 1 to 2^24 faces, not {k}"
+        );
         let mut scaled: Vec<f64> = probs.iter().map(|&p| p * k as f64).collect();
         let mut alias: Vec<u32> = (0..k as u32).collect();
         let mut keep = vec![1.0_f64; k];
@@ -226,8 +299,29 @@ impl AliasTable {
                 }
             })
             .collect();
+        let packed = threshold
+            .iter()
+            .zip(&alias)
+            .map(|(&t, &a)| a << 8 | (t >> 56) as u32)
+            .collect();
+        let rolls = (k <= 256).then(|| {
+            let mut rolls = Box::new([0u16; 1 << 16]);
+            for (c, (&t, &a)) in threshold.iter().zip(&alias).enumerate() {
+                let top = (t >> 56) as usize;
+                for (u, roll) in rolls[c << 8..(c + 1) << 8].iter_mut().enumerate() {
+                    *roll = match u.cmp(&top) {
+                        std::cmp::Ordering::Less => c as u16,
+                        std::cmp::Ordering::Equal => TIE | c as u16,
+                        std::cmp::Ordering::Greater => a as u16,
+                    };
+                }
+            }
+            rolls
+        });
         AliasTable {
-            columns_data: threshold.into_iter().zip(alias).collect(),
+            packed,
+            rolls,
+            threshold,
             columns: UniformBatch::new(k as u64),
         }
     }
@@ -246,43 +340,140 @@ impl AliasTable {
         pool: &mut BytePool,
         out: &mut [u32; MAX_BATCH],
     ) {
-        let m = self.columns.len();
-        let mut columns = [0u32; MAX_BATCH];
-        self.columns.fill(rng, &mut columns);
-        let coins = pool.take(rng, m);
-        let mut tied = false;
-        // Branch-free: the coin is unpredictable, and a mispredicted branch
-        // per roll would cost more than the rest of the roll.
-        for ((face, &c), &u) in out.iter_mut().zip(&columns[..m]).zip(coins) {
-            let (threshold, alias) = self.columns_data[c as usize];
-            let t = (threshold >> 56) as u8;
-            tied |= u == t;
-            *face = std::hint::select_unpredictable(u < t, c, alias);
-        }
-        if tied {
-            self.settle_ties(rng, &columns[..m], coins, out);
+        self.fill_batches(rng, pool, &mut out[..self.columns.m]);
+    }
+
+    /// Fills `out`, whose length is a multiple of m, with whole batches in
+    /// order: the same faces as `out.len() / m` calls of [`fill`](Self::fill).
+    ///
+    /// Each batch's column word is accepted first (its Lemire residual is
+    /// x·K^m mod 2^64, one multiplication), so its coins can be drawn before
+    /// the columns are decoded, and each roll is decoded, looked up and
+    /// decided in one pass.
+    #[inline(never)]
+    pub fn fill_batches<R: RngCore + ?Sized>(
+        &self,
+        rng: &mut R,
+        pool: &mut BytePool,
+        out: &mut [u32],
+    ) {
+        let UniformBatch { k, m, .. } = self.columns;
+        debug_assert_eq!(out.len() % m, 0);
+        if let Some(rolls) = &self.rolls {
+            // K ≤ 256: one load per roll, indexed by the column's low byte
+            // (the whole column) and the coin, so no bounds check either.
+            self.batches(
+                rng,
+                pool,
+                out,
+                |mut x, coins, batch| {
+                    let mut flags = 0;
+                    for (face, &u) in batch.iter_mut().zip(coins) {
+                        let r = u128::from(x) * u128::from(k);
+                        let c = (r >> 64) as u8;
+                        x = r as u64;
+                        let roll = rolls[usize::from(c) << 8 | usize::from(u)];
+                        flags |= roll;
+                        *face = u32::from(roll);
+                    }
+                    flags & TIE != 0
+                },
+                |rng, _, _, batch| {
+                    // The tied rolls hold TIE | c.
+                    for face in batch.iter_mut().filter(|f| **f & u32::from(TIE) != 0) {
+                        let c = *face & !u32::from(TIE);
+                        *face = self.settle(rng, c);
+                    }
+                },
+            );
+        } else {
+            let packed = &self.packed[..];
+            self.batches(
+                rng,
+                pool,
+                out,
+                |mut x, coins, batch| {
+                    let mut tied = false;
+                    // Branch-free: the coin is unpredictable, and a mispredicted
+                    // branch per roll would cost more than the rest of the roll.
+                    for (face, &u) in batch.iter_mut().zip(coins) {
+                        let r = u128::from(x) * u128::from(k);
+                        let c = (r >> 64) as u32;
+                        x = r as u64;
+                        let entry = packed[c as usize];
+                        let t = entry as u8;
+                        tied |= u == t;
+                        *face = std::hint::select_unpredictable(u < t, c, entry >> 8);
+                    }
+                    tied
+                },
+                |rng, word, coins, batch| self.settle_ties(rng, word, coins, batch),
+            );
         }
     }
-}
 
-impl AliasTable {
+    /// The batch loop around `rolls`, which decides one batch from its
+    /// column word and coins and says whether any coin tied: draws the
+    /// word, tops up the pool (its state kept in registers meanwhile), and
+    /// settles the ties.
+    #[inline(always)]
+    fn batches<R: RngCore + ?Sized>(
+        &self,
+        rng: &mut R,
+        pool: &mut BytePool,
+        out: &mut [u32],
+        rolls: impl Fn(u64, &[u8], &mut [u32]) -> bool,
+        settle: impl Fn(&mut R, u64, &[u8], &mut [u32]),
+    ) {
+        let m = self.columns.m;
+        debug_assert_eq!(out.len() % m, 0);
+        let bytes = &mut *pool.bytes;
+        let (mut pos, mut len) = (pool.pos, pool.len);
+        for batch in out.chunks_exact_mut(m) {
+            let word = self.columns.accepted_word(rng);
+            let start = top_up(bytes, &mut pos, &mut len, rng, m);
+            let coins = &bytes[start..start + m];
+            if rolls(word, coins, batch) {
+                settle(rng, word, coins, batch);
+            }
+        }
+        (pool.pos, pool.len) = (pos, len);
+    }
+
     /// Re-decides, in roll order, the rolls whose coin byte tied the top
-    /// byte of their column's threshold (see the type's documentation).
+    /// byte of their column's threshold (see the type's documentation); the
+    /// columns are decoded again from the batch's word.
     #[cold]
     #[inline(never)]
     fn settle_ties<R: RngCore + ?Sized>(
         &self,
         rng: &mut R,
-        columns: &[u32],
+        word: u64,
         coins: &[u8],
-        out: &mut [u32; MAX_BATCH],
+        out: &mut [u32],
     ) {
-        for ((face, &c), &u) in out.iter_mut().zip(columns).zip(coins) {
-            let (threshold, alias) = self.columns_data[c as usize];
-            if u == (threshold >> 56) as u8 {
-                let heads = (rng.next_u64() >> 8) < (threshold & 0x00FF_FFFF_FFFF_FFFF);
-                *face = if heads { c } else { alias };
+        let k = self.columns.k;
+        let mut x = word;
+        for (face, &u) in out.iter_mut().zip(coins) {
+            let r = u128::from(x) * u128::from(k);
+            let c = (r >> 64) as usize;
+            x = r as u64;
+            if u == (self.threshold[c] >> 56) as u8 {
+                *face = self.settle(rng, c as u32);
             }
+        }
+    }
+
+    /// The face of a roll in column `c` whose coin byte tied: one fresh
+    /// word w, and c when (w >> 8) is below the low 56 bits of T_c.
+    #[inline]
+    fn settle<R: RngCore + ?Sized>(&self, rng: &mut R, c: u32) -> u32 {
+        let threshold = self.threshold[c as usize];
+        let heads = (rng.next_u64() >> 8) < (threshold & 0x00FF_FFFF_FFFF_FFFF);
+        if heads {
+            c
+        } else {
+            self.packed[c as usize] >> 8
         }
     }
 }
@@ -400,6 +591,38 @@ mod tests {
                 (zeros as f64 - n as f64 * p).abs() < 5.0 * sd,
                 "p={p}: {zeros}/{n}"
             );
+        }
+    }
+
+    #[test]
+    fn the_table_of_rolls_gives_the_same_stream_as_the_packed_columns() {
+        // K ≤ 256 decides rolls from a (column, coin) table; the packed
+        // columns must give the same faces and draw the same words.
+        for probs in [
+            vec![
+                1.0 / 21.0,
+                2.0 / 21.0,
+                3.0 / 21.0,
+                4.0 / 21.0,
+                5.0 / 21.0,
+                6.0 / 21.0,
+            ],
+            vec![3.0 / 1024.0, 1.0 - 3.0 / 1024.0],
+            (1..=256).map(|i| f64::from(i) / 32_896.0).collect(),
+        ] {
+            let table = AliasTable::new(&probs);
+            let mut packed = table.clone();
+            assert!(packed.rolls.take().is_some());
+            let m = table.batch_len();
+            let (mut a, mut b) = (vec![0u32; 500 * m], vec![0u32; 500 * m]);
+            let (mut ra, mut rb) = (seeded_rng(3), seeded_rng(3));
+            let (mut pa, mut pb) = (BytePool::new(), BytePool::new());
+            for _ in 0..20 {
+                table.fill_batches(&mut ra, &mut pa, &mut a);
+                packed.fill_batches(&mut rb, &mut pb, &mut b);
+                assert_eq!(a, b);
+            }
+            assert_eq!(ra.next_u64(), rb.next_u64());
         }
     }
 

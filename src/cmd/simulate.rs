@@ -97,7 +97,7 @@ pub fn run(args: SimulateArgs, ui: &Ui) -> Result<()> {
             Die::Fair(k) => {
                 let batch = UniformBatch::new(*k);
                 write_rolls(&mut out, &names, args.n, batch.len(), &tick, |faces| {
-                    batch.fill(&mut rng, faces)
+                    batch.fill_batches(&mut rng, faces)
                 })
             }
             Die::Loaded(p) => {
@@ -109,7 +109,7 @@ pub fn run(args: SimulateArgs, ui: &Ui) -> Result<()> {
                     args.n,
                     table.batch_len(),
                     &tick,
-                    |faces| table.fill(&mut rng, &mut pool, faces),
+                    |faces| table.fill_batches(&mut rng, &mut pool, faces),
                 )
             }
         };
@@ -158,8 +158,9 @@ fn write_counts(
     Ok(())
 }
 
-/// Writes `n` rolls through a 64 KiB buffer, `batch` faces at a time from
-/// `draw` (the last batch is cut to what is left).
+/// Writes `n` rolls through a 64 KiB buffer, drawn by `draw` a chunk of
+/// whole batches of `batch` faces at a time (the last batch is cut to what
+/// is left).
 ///
 /// When every face's text (with its `\n`) fits in 8 bytes, each roll is one
 /// 8-byte copy from a table followed by advancing the end by the text's
@@ -170,7 +171,7 @@ fn write_rolls(
     n: u64,
     batch: usize,
     tick: &dyn Fn(u64),
-    mut draw: impl FnMut(&mut [u32; MAX_BATCH]),
+    mut draw: impl FnMut(&mut [u32]),
 ) -> Result<()> {
     const CAPACITY: usize = 1 << 16;
     let longest = names.text.iter().map(Vec::len).max().unwrap_or(0);
@@ -189,28 +190,20 @@ fn write_rolls(
     // Faces are drawn into a buffer first and formatted in a separate pass:
     // kept apart, each loop keeps its state in registers (together, the
     // loaded die's write position was spilled to memory on every roll).
-    let chunk = (CAPACITY / longest.max(1)).clamp(MAX_BATCH, 8192);
-    let mut faces = vec![0u32; chunk + MAX_BATCH];
+    let batches = (CAPACITY / longest.max(1)).clamp(MAX_BATCH, 8192) / batch.max(1);
+    let chunk = batches.max(1) * batch;
+    let mut faces = vec![0u32; chunk];
     let mut buf = vec![0u8; chunk * longest.max(8) + 8];
     out.write_all(b"face\n")?;
-    let (mut left, mut done) = (n, 0u64);
+    let mut left = n;
     while left > 0 {
-        let mut k = 0;
-        while k < chunk && left > 0 {
-            let window: &mut [u32; MAX_BATCH] = (&mut faces[k..k + MAX_BATCH])
-                .try_into()
-                .unwrap_or_else(|_| unreachable!("the buffer has MAX_BATCH spare faces"));
-            draw(window);
-            let take = (batch as u64).min(left) as usize;
-            left -= take as u64;
-            k += take;
-        }
+        let k = (chunk as u64).min(left) as usize;
+        draw(&mut faces[..k.div_ceil(batch) * batch]);
         let end = format_faces(&faces[..k], short.as_deref(), &names.text, &mut buf);
         out.write_all(&buf[..end])?;
-        done += k as u64;
+        left -= k as u64;
         tick(k as u64);
     }
-    debug_assert_eq!(done, n);
     Ok(())
 }
 
