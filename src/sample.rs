@@ -387,29 +387,58 @@ impl AliasTable {
                 },
             );
         } else {
-            let packed = &self.packed[..];
-            self.batches(
-                rng,
-                pool,
-                out,
-                |mut x, coins, batch| {
-                    let mut tied = false;
-                    // Branch-free: the coin is unpredictable, and a mispredicted
-                    // branch per roll would cost more than the rest of the roll.
-                    for (face, &u) in batch.iter_mut().zip(coins) {
-                        let r = u128::from(x) * u128::from(k);
-                        let c = (r >> 64) as u32;
-                        x = r as u64;
-                        let entry = packed[c as usize];
-                        let t = entry as u8;
-                        tied |= u == t;
-                        *face = std::hint::select_unpredictable(u < t, c, entry >> 8);
-                    }
-                    tied
-                },
-                |rng, word, coins, batch| self.settle_ties(rng, word, coins, batch),
-            );
+            // K > 256 has 2 to 6 rolls a batch: a loop of known length
+            // unrolls, leaving no loop to set up per batch.
+            match m {
+                2 => self.packed_batches::<R, 2>(rng, pool, out),
+                3 => self.packed_batches::<R, 3>(rng, pool, out),
+                4 => self.packed_batches::<R, 4>(rng, pool, out),
+                5 => self.packed_batches::<R, 5>(rng, pool, out),
+                6 => self.packed_batches::<R, 6>(rng, pool, out),
+                _ => self.packed_batches::<R, 0>(rng, pool, out),
+            }
         }
+    }
+
+    /// Batches decided from the packed columns; `M` is the batch length,
+    /// or 0 for any length.
+    #[inline(always)]
+    fn packed_batches<R: RngCore + ?Sized, const M: usize>(
+        &self,
+        rng: &mut R,
+        pool: &mut BytePool,
+        out: &mut [u32],
+    ) {
+        let k = self.columns.k;
+        let packed = &self.packed[..];
+        let rolls = |mut x: u64, coins: &[u8], batch: &mut [u32]| {
+            let mut tied = false;
+            // Branch-free: the coin is unpredictable, and a mispredicted
+            // branch per roll would cost more than the rest of the roll.
+            for (face, &u) in batch.iter_mut().zip(coins) {
+                let r = u128::from(x) * u128::from(k);
+                let c = (r >> 64) as u32;
+                x = r as u64;
+                let entry = packed[c as usize];
+                let t = entry as u8;
+                tied |= u == t;
+                *face = std::hint::select_unpredictable(u < t, c, entry >> 8);
+            }
+            tied
+        };
+        self.batches(
+            rng,
+            pool,
+            out,
+            |x, coins, batch| match (
+                <&[u8; M]>::try_from(coins),
+                <&mut [u32; M]>::try_from(&mut *batch),
+            ) {
+                (Ok(coins), Ok(batch)) if M > 0 => rolls(x, coins, batch),
+                _ => rolls(x, coins, batch),
+            },
+            |rng, word, coins, batch| self.settle_ties(rng, word, coins, batch),
+        );
     }
 
     /// The batch loop around `rolls`, which decides one batch from its
