@@ -20,11 +20,12 @@
 //! Numerical Recipes continued fraction (§6.4) by modified Lentz, each side
 //! of the mean in its own convergent direction, and a large-b expansion in
 //! incomplete gamma functions (the idea of Didonato & Morris's BGRAT) that
-//! keeps the upper tail accurate where 1 − x would round away the answer.
-//! Near the bulk of a beta with both parameters beyond about 1e12 the
-//! fraction needs ~1e6 terms and keeps only about 1e-7 relative accuracy;
-//! the quantiles, which are all that use it, are insensitive to that (the
-//! density there is ~1/sd). The prefactors xᵃe⁻ˣ/Γ(a) and xᵃ(1−x)ᵇ/B(a, b) are built
+//! keeps the upper tail accurate where 1 − x would round away the answer;
+//! and for min(a, b) ≥ 1000 near the bulk, Temme's uniform error-function
+//! expansion (the form of Didonato & Morris's BASYM), which costs a few
+//! dozen flops where the fractions need ~√max(a, b) terms and, beyond
+//! parameters of about 1e6, lose digits to rounding (1e-9 relative at
+//! a = 1.2e10, b = 1e4; ~1e-7 near the bulk of Beta(1e17, 1e17)). The prefactors xᵃe⁻ˣ/Γ(a) and xᵃ(1−x)ᵇ/B(a, b) are built
 //! in Loader's saddle-point form (Loader 2000, "Fast and accurate computation
 //! of binomial probabilities"): a deviance written with `log1pmx` plus
 //! Stirling errors, which keeps full relative accuracy when a and b are huge
@@ -563,6 +564,9 @@ fn beta_cf(a: f64, b: f64, x: f64) -> f64 {
 /// ```
 /// Routes (switch = (a+1)/(a+b+2), near the mean; each continued fraction
 /// is used only on its own side of it, where it converges and is stable):
+/// 0. min(a, b) ≥ 1000 and x within |ω| ≤ 1 of the mean (about
+///    √min(a, b) standard deviations): the uniform expansion
+///    ([`beta_tails_uniform`]), for either tail;
 /// 1. x ≤ switch: the continued fraction for I_x(a, b);
 /// 2. x > switch and x ≥ ½: the fraction for I_{1−x}(b, a), 1 − x exact;
 /// 3. x > switch, x < ½, b ≥ 1e5 and a³ ≤ 24b²: the large-b expansion
@@ -585,6 +589,11 @@ pub(crate) fn beta_tails(a: f64, b: f64, x: f64) -> Tails {
     if x >= 1.0 {
         return Tails::certain(true);
     }
+    if a.min(b) >= UNIFORM_MIN {
+        if let Some(tails) = beta_tails_uniform(a, b, x) {
+            return tails;
+        }
+    }
     let switch = (a + 1.0) / (a + b + 2.0);
     if x <= switch {
         let h = beta_cf(a, b, x);
@@ -595,6 +604,139 @@ pub(crate) fn beta_tails(a: f64, b: f64, x: f64) -> Tails {
     }
     let h = beta_cf(b, a, 1.0 - x);
     Tails::from_ln_upper(beta_ln_prefactor(a, b, x) + h.ln() - b.ln())
+}
+
+/// The smallest min(a, b) for which [`beta_tails_uniform`] is tried.
+const UNIFORM_MIN: f64 = 1000.0;
+/// The largest |ω| (see [`beta_tails_uniform`]) at which the expansion is
+/// used: the power series of ω/u converges for |ω| < √(2π) ≈ 2.5 or more,
+/// so its terms fall at least like 0.4ⁿ here.
+const UNIFORM_MAX_OMEGA: f64 = 1.0;
+/// Terms of the expansion before giving up (and falling back).
+const UNIFORM_TERMS: usize = 64;
+
+/// I_x(a, b) and its complement for large a and b near the bulk, by the
+/// uniform (error-function) asymptotic expansion (Temme 1975, Math. Comp.
+/// 29, 1109; the form of Didonato & Morris's BASYM, ACM TOMS 708, 1992),
+/// derived here in its own variables.
+///
+/// Let p = min(a, b), q = max(a, b), h = p/q ≤ 1, s = a + b, and t the
+/// variable of the p-parameter (t = x if p = a, else 1 − x), t₀ = p/s,
+/// u = (t − t₀)/t₀ (from d = x·s − a, so 1 − x is never formed). Then
+/// ```text
+/// tᵖ⁻¹(1−t)^{q−1} dt ∝ e^{p·ψ(u)} du/((1+u)(1−hu)),  ψ(u) = ln(1+u) + ln(1−hu)/h
+/// ψ(u) = −½(1+h)ω²  (ω of the sign of u)   ⇒   du/((1+u)(1−hu)) = (ω/u) dω
+/// ```
+/// and ω/u = Σ φₙ ωⁿ (a power series in ω alone), so with A = p(1+h),
+/// f = −p·ψ(u_x) = z², σ = sign(u_x), y = |ω_x| = z√(2/A), the smaller tail
+/// (lower in the p-frame if u_x < 0, upper if u_x > 0) is, by Watson's lemma
+/// term by term,
+/// ```text
+/// tail = e^{Δ − f}/√π · Σₙ φₙ σⁿ Tₙ,      Δ = stirlerr(s) − stirlerr(a) − stirlerr(b)
+///      = e^Δ · [½ erfc(z) + e^{−f}/√π · Σ_{n≥1} φₙ σⁿ Tₙ]
+/// Tₙ = (2/A)^{n/2} e^{z²} ∫_z^∞ rⁿ e^{−r²} dr:
+/// T₀ = (√π/2) erfcx(z),  T₁ = ½√(2/A),  Tₙ = ½√(2/A) yⁿ⁻¹ + ((n−1)/2)(2/A) Tₙ₋₂
+/// ```
+/// (the prefactor Γ(s)/(Γ(a)Γ(b))·t₀ᵖ(1−t₀)^q·(1+h)·√(2/A) collapses to
+/// e^Δ/√π by Stirling's formula). The coefficients come from the
+/// differential equation u·du/dω = ω(1+u)(1−hu) for u = Σ uₙωⁿ (u₁ = 1):
+/// ```text
+/// (m/2)·Sₘ = [m = 2] + (1−h)·u_{m−2} − h·S_{m−2},   Sₘ = Σ_{i+j=m} uᵢuⱼ
+/// ```
+/// solved for u_{m−1}, and φ = 1/(u/ω) by the reciprocal of a power series.
+/// The series has no cancellation for y ≤ 1 (its ratio is about y/2.5) and
+/// is accurate beyond double precision once p ≥ 1000: what the truncation
+/// leaves is of order e^{−A R²/2} with R ≥ √(2π). Every piece is computed
+/// in logarithms, so tails far below 1e-300 keep their logarithms.
+///
+/// Returns `None` outside its domain (y > [`UNIFORM_MAX_OMEGA`], or no
+/// convergence in [`UNIFORM_TERMS`] terms), leaving the caller to its other
+/// routes.
+fn beta_tails_uniform(a: f64, b: f64, x: f64) -> Option<Tails> {
+    let s = a + b;
+    let d = x.mul_add(s, -a);
+    let a_is_p = a <= b;
+    let (p, q, u) = if a_is_p {
+        (a, b, d / a)
+    } else {
+        (b, a, -d / b)
+    };
+    let h = p / q;
+    let f = -(p * log1pmx(u) + q * log1pmx(-h * u));
+    if f.is_nan() || f < 0.0 {
+        return None;
+    }
+    let big_a = p * (1.0 + h);
+    let root = (2.0 / big_a).sqrt();
+    let z = f.sqrt();
+    let y = z * root;
+    if y > UNIFORM_MAX_OMEGA {
+        return None;
+    }
+    let sigma = if u < 0.0 { -1.0 } else { 1.0 };
+    // u[n]: coefficients of u(ω); sq[m] = Σ_{i+j=m} u_i u_j; phi[n]: of ω/u.
+    let mut uc = [0.0f64; UNIFORM_TERMS + 2];
+    let mut sq = [0.0f64; UNIFORM_TERMS + 3];
+    let mut phi = [0.0f64; UNIFORM_TERMS + 1];
+    uc[1] = 1.0;
+    sq[2] = 1.0;
+    phi[0] = 1.0;
+    // Below z = 26, erfc(z) ≥ 1e-296 is a normal double and libm's erfc
+    // (fdlibm's, within 1 ulp) is much faster than erfcx's continued
+    // fraction near z ≈ 2, where the credible intervals evaluate it.
+    let erfc = if z < 26.0 { libm::erfc(z) } else { 0.0 };
+    let t0 = if z < 26.0 {
+        0.5 * SQRT_PI * erfc * f.exp()
+    } else {
+        0.5 * SQRT_PI * erfcx(z)
+    };
+    let mut t_prev2 = t0; // T_{n−2}
+    let mut t_prev1 = 0.5 * root; // T_{n−1}
+    let mut rest_sum = 0.0; // Σ_{n≥1}
+    let mut y_pow = 1.0; // y^{n−1}
+    let mut small_run = 0;
+    for n in 1..=UNIFORM_TERMS {
+        // u_{n+1} from the equation at m = n + 2.
+        let m = n + 2;
+        let rest: f64 = (2..=m - 2).map(|i| uc[i] * uc[m - i]).sum();
+        uc[n + 1] = ((2.0 / m as f64) * ((1.0 - h) * uc[m - 2] - h * sq[m - 2]) - rest) / 2.0;
+        sq[m - 1] = (1..=m - 2).map(|i| uc[i] * uc[m - 1 - i]).sum();
+        // φ_n = −Σ_{k=1}^{n} v_k φ_{n−k}, v_k = u_{k+1}.
+        phi[n] = -(1..=n).map(|k| uc[k + 1] * phi[n - k]).sum::<f64>();
+        let t_n = if n == 1 {
+            t_prev1
+        } else {
+            y_pow *= y;
+            let t = 0.5 * root * y_pow + 0.5 * (n - 1) as f64 * root * root * t_prev2;
+            t_prev2 = t_prev1;
+            t_prev1 = t;
+            t
+        };
+        let term = if n % 2 == 1 { sigma } else { 1.0 } * phi[n] * t_n;
+        rest_sum += term;
+        if term.abs() <= 1e-17 * (t0 + rest_sum).abs() {
+            small_run += 1;
+            if small_run >= 2 {
+                let delta = stirlerr(s) - stirlerr(a) - stirlerr(b);
+                // e^{−f}·T₀/√π = ½ erfc(z): no e^{±f} rounding on the
+                // leading term where erfc is representable.
+                let ln_small = if z < 26.0 {
+                    delta + (0.5 * erfc + (-f).exp() * rest_sum / SQRT_PI).ln()
+                } else {
+                    delta - f - SQRT_PI.ln() + (t0 + rest_sum).ln()
+                };
+                let lower_small = (u < 0.0) == a_is_p;
+                return Some(if lower_small {
+                    Tails::from_ln_lower(ln_small)
+                } else {
+                    Tails::from_ln_upper(ln_small)
+                });
+            }
+        } else {
+            small_run = 0;
+        }
+    }
+    None
 }
 
 /// The smallest b for which [`beta_tails_large_b`] is used.
@@ -865,6 +1007,88 @@ mod tests {
         // erfc(√2) = 0.04550026389635841 (mpmath); tolerance 1e-13.
         let t = beta_tails(0.5, 1e18, 2e-18);
         assert!(rel(t.upper, 0.04550026389635841) < 1e-13, "{t:?}");
+    }
+
+    #[test]
+    fn incomplete_beta_matches_mpmath_at_large_parameters() {
+        // tests/golden/beta_large.json (`python3 tests/golden/beta_large.py`):
+        // both tails by mpmath quadrature of the density at 40 digits, at the
+        // double x nearest mean + z·sd, for a, b from 1e3 to 1.2e10. Most go
+        // through the uniform expansion, the far ones through the continued
+        // fractions. Each logarithm carries a few ulps of the terms it is
+        // built from (as large as |ln tail|), so the tolerance is
+        // 1e-15·(1 + |ln want|) absolute on each logarithm. (The continued
+        // fraction, which served these points before the expansion, was off
+        // by 1.4e-9 at a = 1.2e10, b = 1e4.)
+        let doc: serde_json::Value =
+            serde_json::from_str(include_str!("../../tests/golden/beta_large.json")).unwrap();
+        let cases = doc["tails"].as_array().unwrap();
+        assert!(cases.len() >= 10);
+        for case in cases {
+            let num = |k: &str| case[k].as_f64().unwrap();
+            let (a, b, x) = (num("a"), num("b"), num("x"));
+            let t = beta_tails(a, b, x);
+            for (got, want) in [(t.ln_lower, num("ln_lower")), (t.ln_upper, num("ln_upper"))] {
+                let tol = 1e-15 * (1.0 + want.abs());
+                assert!(
+                    (got - want).abs() <= tol,
+                    "{case}: got {got}, want {want}, diff {:e}",
+                    got - want
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn uniform_expansion_agrees_with_the_other_routes() {
+        // Where the continued fractions and the large-b expansion are accurate
+        // (parameters up to 1e5 here), the uniform expansion must agree with
+        // them: 5e-13·(1 + |ln tail|) absolute on the log of the smaller tail.
+        // Beyond that the fractions drift, not the expansion: at a = 1e6,
+        // b = 2e3, z = −8 they differ by 6.6e-12 (ln tail ≈ −31.66), and
+        // mpmath's quadrature (as in beta_large.py) gives −31.65775307713642,
+        // the expansion's value to all digits shown. Grid: min(a, b) from 1e3 (the expansion's
+        // threshold) up, both orientations, z from −8 to 8 standard
+        // deviations (|ω| ≤ 1 throughout, so the expansion is taken).
+        let others = |a: f64, b: f64, x: f64| {
+            let switch = (a + 1.0) / (a + b + 2.0);
+            if x <= switch {
+                let h = beta_cf(a, b, x);
+                return Tails::from_ln_lower(beta_ln_prefactor(a, b, x) + h.ln() - a.ln());
+            }
+            if x < 0.5 && b >= LARGE_B_MIN && a * a * a <= 24.0 * b * b {
+                return beta_tails_large_b(a, b, x);
+            }
+            let h = beta_cf(b, a, 1.0 - x);
+            Tails::from_ln_upper(beta_ln_prefactor(a, b, x) + h.ln() - b.ln())
+        };
+        for (a, b) in [
+            (1e3, 1e3),
+            (1e3, 7e4),
+            (2e4, 3e3),
+            (1e5, 1e5),
+            (1e4, 1e6),
+            (1e5, 2e3),
+        ] {
+            let s: f64 = a + b;
+            let sd = (a * b / (s * s * (s + 1.0))).sqrt();
+            for z in [-8.0, -2.0, -0.5, 0.0, 0.3, 1.5, 4.0, 8.0] {
+                let x = a / s + z * sd;
+                let new = beta_tails_uniform(a, b, x).expect("|ω| ≤ 1 here");
+                let old = others(a, b, x);
+                let (got, want) = if new.lower < new.upper {
+                    (new.ln_lower, old.ln_lower)
+                } else {
+                    (new.ln_upper, old.ln_upper)
+                };
+                assert!(
+                    (got - want).abs() <= 5e-13 * (1.0 + want.abs()),
+                    "a = {a}, b = {b}, z = {z}: {got} vs {want}"
+                );
+            }
+        }
+        // Beyond |ω| = 1 the expansion declines and the other routes answer.
+        assert!(beta_tails_uniform(1e3, 1e4, 1e3 / 1.1e4 * 0.2).is_none());
     }
 
     #[test]
