@@ -725,6 +725,11 @@ fn beta_tails_uniform(a: f64, b: f64, x: f64) -> Option<Tails> {
                 } else {
                     delta - f - SQRT_PI.ln() + (t0 + rest_sum).ln()
                 };
+                // A sum that is not positive (never seen for |ω| ≤ 1) would
+                // mean the series failed: leave the point to the other routes.
+                if !ln_small.is_finite() && ln_small != f64::NEG_INFINITY {
+                    return None;
+                }
                 let lower_small = (u < 0.0) == a_is_p;
                 return Some(if lower_small {
                     Tails::from_ln_lower(ln_small)
