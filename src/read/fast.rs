@@ -315,6 +315,46 @@ fn short_lines(
     ))
 }
 
+/// Counts the run of words of four one-digit lines at `pos` (digits in
+/// `digits_ok` when `CHECK`), each as one quad and one pair linking it to
+/// the previous roll `*prev`, which must be below [`SMALL`]. Returns the
+/// bytes consumed (8 per word).
+#[inline(always)]
+fn quad_run<const CHECK: bool>(
+    bytes: &[u8],
+    start: usize,
+    digits_ok: u32,
+    prev: &mut u32,
+    quads: &mut [u64; 1 << 16],
+    small: &mut [u64; SMALL * SMALL],
+) -> usize {
+    let mut pos = start;
+    let mut row = *prev as usize * SMALL;
+    while let Some(word) = bytes.get(pos..pos + 8) {
+        let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        if !four_digit_lines(w) {
+            break;
+        }
+        let key = (w & 0xF) | (w >> 12 & 0xF0) | (w >> 24 & 0xF00) | (w >> 36 & 0xF000);
+        if CHECK {
+            let d = |i: u64| (key >> (4 * i) & 0xF) as u32;
+            let ok = (digits_ok >> d(0))
+                & (digits_ok >> d(1))
+                & (digits_ok >> d(2))
+                & (digits_ok >> d(3));
+            if ok & 1 == 0 {
+                break;
+            }
+        }
+        quads[key as usize & 0xFFFF] += 1;
+        small[(row | (key & 0xF) as usize) % (SMALL * SMALL)] += 1;
+        row = (key >> 12) as usize * SMALL;
+        pos += 8;
+    }
+    *prev = (row / SMALL) as u32;
+    pos - start
+}
+
 /// Scans whole lines of `bytes` into `acc` and returns how many bytes it
 /// consumed: all of them, or up to the start of the first line it does not
 /// take (see the module documentation). `bytes` should end with `\n`; a
@@ -355,6 +395,19 @@ pub fn scan(bytes: &[u8], limits: Limits, acc: &mut Scan) -> usize {
         at
     };
     while pos < n {
+        if (prev as usize) < SMALL {
+            let used = match check_digits {
+                false => quad_run::<false>(bytes, pos, digits_ok, &mut prev, quads, small),
+                true => quad_run::<true>(bytes, pos, digits_ok, &mut prev, quads, small),
+            };
+            if used > 0 {
+                pos += used;
+                lines += used as u64 / 2;
+                continue;
+            }
+        }
+        // The first roll of a scan (no previous roll yet) or after a large
+        // face: one word at a time, the pair through `pair`.
         if let Some(word) = bytes.get(pos..pos + 8) {
             let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
             if four_digit_lines(w) {
@@ -378,12 +431,20 @@ pub fn scan(bytes: &[u8], limits: Limits, acc: &mut Scan) -> usize {
                 }
             }
         }
-        if let Some((consumed, block_lines)) = short_lines(bytes, pos, &short, &mut prev, small) {
-            if consumed > 0 {
-                pos += consumed;
-                lines += block_lines;
-                continue;
+        // Blocks of short lines, as long as they come.
+        let from = pos;
+        while let Some((consumed, block_lines)) = short_lines(bytes, pos, &short, &mut prev, small)
+        {
+            pos += consumed;
+            lines += block_lines;
+            if consumed < 64 - 3 {
+                // A short block: the next line is not short, or the block
+                // ended with a long line's start.
+                break;
             }
+        }
+        if pos > from {
+            continue;
         }
         if let Some((k, consumed, chunk_lines)) = chunk(bytes, pos, limits, &mut faces) {
             for &face in &faces[..k] {
