@@ -236,8 +236,9 @@ fn read_file(
 
 /// Files over 8 MiB are split at line boundaries and scanned on all cores:
 /// the pieces must join into exactly the general path's answer, whatever
-/// lines sit at the cuts, and a line the fast path refuses late in the file
-/// must be reported with its true line number.
+/// lines sit at the cuts, with or without a last newline, and a line the
+/// fast path refuses, early or late in the file, must be reported with its
+/// true line number.
 #[test]
 fn large_files_read_on_all_cores_agree_with_the_general_path() {
     let dir = tempfile::tempdir().unwrap();
@@ -306,15 +307,25 @@ fn large_files_read_on_all_cores_agree_with_the_general_path() {
         );
         assert_eq!(a, b, "{name}");
         assert_eq!(b.groups[0].n, n, "{name}");
-        // A label three quarters of the way in: the same error, same line.
-        let mut bad = text.clone();
-        let cut = bad[bad.len() * 3 / 4..].find('\n').unwrap() + bad.len() * 3 / 4 + 1;
-        bad.insert_str(cut, "x\n");
-        std::fs::write(&path, &bad).unwrap();
-        let line = bad[..cut].matches('\n').count() + 1;
-        let (a, b) = (read_file(&path, general), read_file(&path, fast));
-        let (a, b) = (a.unwrap_err().to_string(), b.unwrap_err().to_string());
-        assert_eq!(a, b, "{name}");
-        assert!(a.contains(&format!("big.csv:{line}:")), "{name}: {a}");
+        // Without its last newline: the general path reads the last line.
+        std::fs::write(&path, text.trim_end_matches('\n')).unwrap();
+        let (a, b) = (
+            read_file(&path, general).unwrap(),
+            read_file(&path, fast).unwrap(),
+        );
+        assert_eq!(a, b, "{name}, no last newline");
+        // A label early and one late in the file (in the first piece and in
+        // the last): the same error, on the same line.
+        for at in [text.len() / 4, text.len() - 1000] {
+            let mut bad = text.clone();
+            let cut = bad[at..].find('\n').unwrap() + at + 1;
+            bad.insert_str(cut, "x\n");
+            std::fs::write(&path, &bad).unwrap();
+            let line = bad[..cut].matches('\n').count() + 1;
+            let (a, b) = (read_file(&path, general), read_file(&path, fast));
+            let (a, b) = (a.unwrap_err().to_string(), b.unwrap_err().to_string());
+            assert_eq!(a, b, "{name}");
+            assert!(a.contains(&format!("big.csv:{line}:")), "{name}: {a}");
+        }
     }
 }
