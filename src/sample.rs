@@ -230,7 +230,7 @@ fn top_up<R: RngCore + ?Sized>(
 /// column keeps its face for sure). A batch of m rolls takes m columns from
 /// a [`UniformBatch`], then m coin bytes from the [`BytePool`]. Roll i, in
 /// column c, keeps c when its byte u_i is below the top byte of T_c and
-/// takes alias[c] when above. Ties (probability 1/256 each) are settled
+/// takes `alias[c]` when above. Ties (probability 1/256 each) are settled
 /// after the whole batch, in roll order, by one fresh 64-bit word w each:
 /// c when (w >> 8) is below the low 56 bits of T_c. So a roll keeps its
 /// column with probability exactly T_c / 2^64, and comparing integers keeps
