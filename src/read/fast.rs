@@ -487,9 +487,9 @@ pub fn scan(bytes: &[u8], limits: Limits, acc: &mut Scan) -> usize {
 /// otherwise.
 ///
 /// On x86_64 CPUs from 2013 on (Haswell and later: AVX2, BMI1/2, LZCNT,
-/// POPCNT) the same code runs compiled for them, which takes about a fifth
-/// fewer instructions (three-operand vector compares, one-instruction bit
-/// clearing and counting); the answers are the same.
+/// POPCNT) the same code runs compiled for them: three-operand vector
+/// compares and one-instruction bit clearing and counting take a d20 line
+/// from about 21 instructions to 18 (callgrind). The answers are the same.
 pub fn scan_plan(bytes: &[u8], plan: Plan, acc: &mut Scan) -> usize {
     #[cfg(target_arch = "x86_64")]
     if haswell() {
