@@ -106,9 +106,7 @@ pub fn log10_bayes_factor(counts: &[u64], alpha: f64, null: &[f64]) -> f64 {
 mod tests {
     use super::*;
 
-    fn rel(got: f64, want: f64) -> f64 {
-        ((got - want) / want).abs()
-    }
+    use crate::stats::testing::rel;
 
     #[test]
     fn coin_one_head_is_even() {

@@ -376,9 +376,7 @@ fn poisson_between(b: u64, a: u64, lambda: u64) -> f64 {
 mod tests {
     use super::*;
 
-    fn rel(got: f64, want: f64) -> f64 {
-        ((got - want) / want).abs()
-    }
+    use crate::stats::testing::rel;
 
     const ALL: [CiMethod; 5] = [
         CiMethod::Wilson,

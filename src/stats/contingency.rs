@@ -87,9 +87,7 @@ pub fn pair_table(faces: &[usize], k: usize) -> Vec<Vec<u64>> {
 mod tests {
     use super::*;
 
-    fn rel(got: f64, want: f64) -> f64 {
-        ((got - want) / want).abs()
-    }
+    use crate::stats::testing::rel;
 
     #[test]
     fn two_by_two_closed_form() {

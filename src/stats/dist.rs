@@ -385,9 +385,7 @@ where
 mod tests {
     use super::*;
 
-    fn rel(got: f64, want: f64) -> f64 {
-        ((got - want) / want).abs()
-    }
+    use crate::stats::testing::rel;
 
     #[test]
     fn chi2_sf_df2_is_exp_minus_half_x_down_to_1e_minus_304() {
@@ -609,9 +607,7 @@ mod tests {
         // upper bound for the Zipf count 15384615 was 6.1e-14 off). 1 − x is
         // compared for x > ½, where the upper quantile of a ≫ b is solved as
         // 1 minus a small one.
-        let doc: serde_json::Value =
-            serde_json::from_str(include_str!("../../tests/golden/beta_large.json")).unwrap();
-        let cases = doc["quantiles"].as_array().unwrap();
+        let cases = crate::stats::testing::beta_large("quantiles");
         assert!(cases.len() >= 30);
         for case in cases {
             let num = |k: &str| case[k].as_f64().unwrap();

@@ -337,9 +337,7 @@ fn g_or_infinity(counts: &[u64], null: &[f64]) -> f64 {
 mod tests {
     use super::*;
 
-    fn rel(got: f64, want: f64) -> f64 {
-        ((got - want) / want).abs()
-    }
+    use crate::stats::testing::rel;
 
     #[test]
     fn outcomes_are_binomial_coefficients() {

@@ -350,9 +350,7 @@ pub fn small_expected(counts: &[u64], null: &[f64]) -> bool {
 mod tests {
     use super::*;
 
-    fn rel(got: f64, want: f64) -> f64 {
-        ((got - want) / want).abs()
-    }
+    use crate::stats::testing::rel;
 
     const COIN: [u64; 2] = [7, 3];
     const FAIR: [f64; 2] = [0.5, 0.5];

@@ -82,9 +82,7 @@ pub fn information(counts: &[u64], null: &[f64]) -> Information {
 mod tests {
     use super::*;
 
-    fn rel(got: f64, want: f64) -> f64 {
-        ((got - want) / want).abs()
-    }
+    use crate::stats::testing::rel;
 
     #[test]
     fn closed_forms() {

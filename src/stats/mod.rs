@@ -36,6 +36,8 @@ pub mod gof;
 pub mod info;
 pub mod power;
 mod special;
+#[cfg(test)]
+mod testing;
 
 /// The outcome of a test whose statistic is referred to a χ² distribution.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
