@@ -315,6 +315,27 @@ fn short_lines(
     ))
 }
 
+/// The quad key of `word` (8 bytes) when it holds four one-digit lines, the
+/// digits as nibbles d0 | d1 << 4 | d2 << 8 | d3 << 12; with `check`, only
+/// when every digit is set in `digits_ok`.
+#[inline(always)]
+fn quad_key(word: &[u8], digits_ok: u32, check: bool) -> Option<u64> {
+    let w = u64::from_le_bytes(word.try_into().ok()?);
+    if !four_digit_lines(w) {
+        return None;
+    }
+    let key = (w & 0xF) | (w >> 12 & 0xF0) | (w >> 24 & 0xF00) | (w >> 36 & 0xF000);
+    let d = |i: u64| (key >> (4 * i) & 0xF) as u32;
+    let ok = !check
+        || (digits_ok >> d(0))
+            & (digits_ok >> d(1))
+            & (digits_ok >> d(2))
+            & (digits_ok >> d(3))
+            & 1
+            == 1;
+    ok.then_some(key)
+}
+
 /// Counts the run of words of four one-digit lines at `pos` (digits in
 /// `digits_ok` when `CHECK`), each as one quad and one pair linking it to
 /// the previous roll `*prev`, which must be below [`SMALL`]. Returns the
@@ -330,22 +351,10 @@ fn quad_run<const CHECK: bool>(
 ) -> usize {
     let mut pos = start;
     let mut row = *prev as usize * SMALL;
-    while let Some(word) = bytes.get(pos..pos + 8) {
-        let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
-        if !four_digit_lines(w) {
-            break;
-        }
-        let key = (w & 0xF) | (w >> 12 & 0xF0) | (w >> 24 & 0xF00) | (w >> 36 & 0xF000);
-        if CHECK {
-            let d = |i: u64| (key >> (4 * i) & 0xF) as u32;
-            let ok = (digits_ok >> d(0))
-                & (digits_ok >> d(1))
-                & (digits_ok >> d(2))
-                & (digits_ok >> d(3));
-            if ok & 1 == 0 {
-                break;
-            }
-        }
+    while let Some(key) = bytes
+        .get(pos..pos + 8)
+        .and_then(|word| quad_key(word, digits_ok, CHECK))
+    {
         quads[key as usize & 0xFFFF] += 1;
         small[(row | (key & 0xF) as usize) % (SMALL * SMALL)] += 1;
         row = (key >> 12) as usize * SMALL;
@@ -408,28 +417,16 @@ pub fn scan(bytes: &[u8], limits: Limits, acc: &mut Scan) -> usize {
         }
         // The first roll of a scan (no previous roll yet) or after a large
         // face: one word at a time, the pair through `pair`.
-        if let Some(word) = bytes.get(pos..pos + 8) {
-            let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
-            if four_digit_lines(w) {
-                let key = (w & 0xF) | (w >> 12 & 0xF0) | (w >> 24 & 0xF00) | (w >> 36 & 0xF000);
-                let ok = !check_digits || {
-                    let d = |i: u64| (key >> (4 * i) & 0xF) as u32;
-                    (digits_ok >> d(0))
-                        & (digits_ok >> d(1))
-                        & (digits_ok >> d(2))
-                        & (digits_ok >> d(3))
-                        & 1
-                        == 1
-                };
-                if ok {
-                    quads[key as usize & 0xFFFF] += 1;
-                    pair(small, other, prev, (key & 0xF) as u32);
-                    prev = (key >> 12) as u32;
-                    pos += 8;
-                    lines += 4;
-                    continue;
-                }
-            }
+        if let Some(key) = bytes
+            .get(pos..pos + 8)
+            .and_then(|word| quad_key(word, digits_ok, check_digits))
+        {
+            quads[key as usize & 0xFFFF] += 1;
+            pair(small, other, prev, (key & 0xF) as u32);
+            prev = (key >> 12) as u32;
+            pos += 8;
+            lines += 4;
+            continue;
         }
         // Blocks of short lines, as long as they come.
         let from = pos;
