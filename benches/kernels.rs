@@ -30,7 +30,7 @@ use criterion::{BenchmarkId, Criterion, Throughput};
 use diceml::read::domain::Domain;
 use diceml::read::fast::{self, Columns, Limits, Scan};
 use diceml::read::{self, ColumnSpec, ReadOptions, Tally};
-use diceml::sample::{seeded_rng, AliasTable, BytePool, UniformBatch, MAX_BATCH};
+use diceml::sample::{seeded_rng, AliasTable, UniformBatch, MAX_BATCH};
 use diceml::softmax;
 
 /// Rolls in each in-memory log.
@@ -180,11 +180,10 @@ fn sampling<M: Measurement>(c: &mut Criterion<M>, tag: &str) {
         let total = (k * (k + 1) / 2) as f64;
         let probs: Vec<f64> = (1..=k).map(|i| i as f64 / total).collect();
         let alias = AliasTable::new(&probs);
-        let mut pool = BytePool::new();
         group.throughput(Throughput::Elements(alias.batch_len() as u64));
         group.bench_function(BenchmarkId::new("alias_fill", k), |b| {
             b.iter(|| {
-                alias.fill(&mut rng, &mut pool, &mut out);
+                alias.fill(&mut rng, &mut out);
                 black_box(&out);
             })
         });

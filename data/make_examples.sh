@@ -9,8 +9,10 @@
 #
 # Every random choice (who rolls, which channel, the time between rolls, which
 # die, every face) comes from `diceml simulate --seed ...`; awk only arranges
-# the columns. The --seed streams are pinned (docs/cli.md), so rerunning this
-# script remakes both files byte for byte.
+# the columns. The committed files were made by diceml 0.1.0, and rerunning
+# this script with 0.1.0 remakes them byte for byte. The loaded die's --seed
+# stream changed in 0.2.0 (docs/cli.md, "Stream history"), so with 0.2.0 or
+# later the --probs columns come out as other draws of the same dice.
 #
 # Not run by CI. Run it from anywhere:
 #   data/make_examples.sh                      # uses `diceml` on PATH, else target/release/diceml

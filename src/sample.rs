@@ -17,11 +17,11 @@
 //! - a fair K-faced die: Lemire's bounded integer for the bound B = K^m,
 //!   decoded into m faces ([`UniformBatch`]): m rolls per 64-bit word,
 //!   exactly uniform (it rejects to remove modulo bias);
-//! - a loaded die: Walker's alias method in Vose's construction
-//!   ([`AliasTable`]): the column from a [`UniformBatch`], the coin by a lazy
-//!   comparison of a random byte with the top byte of the column's 64-bit
-//!   threshold, about 8.2 random bits per coin; O(1) per roll for
-//!   any K;
+//! - a loaded die: Walker's alias method in Vose's construction over a
+//!   power-of-two number of columns ([`AliasTable`]): column and coin are
+//!   bit fields of a word (2 to 5 rolls a word), the coin compared with the
+//!   top 7 or 8 bits of the column's 64-bit threshold and settled by a fresh
+//!   word on a tie; O(1) per roll for any K;
 //! - counts only: the multinomial by conditional binomials
 //!   ([`multinomial`]), O(K) whatever N.
 
@@ -153,110 +153,94 @@ impl UniformBatch {
     }
 }
 
-/// Random bytes for the alias method's coins, drawn a batch at a time.
+/// Walker's alias table for a loaded die (Vose's stable construction),
+/// sampled from raw bits.
 ///
-/// Before each batch of m coins the pool makes sure it holds m unused
-/// bytes, appending whole 64-bit words (each as its 8 bytes, most
-/// significant first) only while it holds fewer. Coins take bytes in order.
-/// The bytes live in a buffer several batches long, so used bytes are moved
-/// out of the way only once every few dozen refills, not on every one.
-#[derive(Debug, Clone)]
-pub struct BytePool {
-    bytes: Box<[u8; POOL_BYTES]>,
-    pos: usize,
-    len: usize,
-}
-
-/// The pool's buffer: room for many batches, so compaction is rare.
-const POOL_BYTES: usize = 16 * MAX_BATCH;
-
-impl Default for BytePool {
-    fn default() -> Self {
-        BytePool {
-            bytes: Box::new([0; POOL_BYTES]),
-            pos: 0,
-            len: 0,
-        }
-    }
-}
-
-impl BytePool {
-    /// An empty pool.
-    pub fn new() -> Self {
-        BytePool::default()
-    }
-
-    /// Makes `m ≤ MAX_BATCH` unused bytes available and returns them.
-    #[cfg(test)]
-    fn take<R: RngCore + ?Sized>(&mut self, rng: &mut R, m: usize) -> &[u8] {
-        let (mut pos, mut len) = (self.pos, self.len);
-        let start = top_up(&mut self.bytes, &mut pos, &mut len, rng, m);
-        (self.pos, self.len) = (pos, len);
-        &self.bytes[start..start + m]
-    }
-}
-
-/// The pool's step, on its state held in locals (so in registers across a
-/// loop of batches): appends words until at least `m` bytes are unused,
-/// first moving the unused bytes to the front when the words might not fit
-/// behind them, then takes m bytes and returns where they start.
-#[inline(always)]
-fn top_up<R: RngCore + ?Sized>(
-    bytes: &mut [u8; POOL_BYTES],
-    pos: &mut usize,
-    len: &mut usize,
-    rng: &mut R,
-    m: usize,
-) -> usize {
-    if *len - *pos < m {
-        if *len + MAX_BATCH + 8 > POOL_BYTES {
-            bytes.copy_within(*pos..*len, 0);
-            *len -= *pos;
-            *pos = 0;
-        }
-        while *len - *pos < m {
-            bytes[*len..*len + 8].copy_from_slice(&rng.next_u64().to_be_bytes());
-            *len += 8;
-        }
-    }
-    *pos += m;
-    *pos - m
-}
-
-/// Walker's alias table for a loaded die (Vose's stable construction).
+/// The K faces are spread over K' = 2^j columns, j = ⌈log2 K⌉; columns K
+/// and up have weight 0, so they always give their alias. Each column c
+/// holds a face, an alias face, and an integer threshold T_c = ⌊w_c · 2^64⌋
+/// of its kept weight w_c (u64::MAX when the column keeps its face for
+/// sure).
 ///
-/// Each of the K columns holds a face `i`, an alias face, and an integer
-/// threshold T_i = ⌊w_i · 2^64⌋ for its kept weight w_i (u64::MAX when the
-/// column keeps its face for sure). A batch of m rolls takes m columns from
-/// a [`UniformBatch`], then m coin bytes from the [`BytePool`]. Roll i, in
-/// column c, keeps c when its byte u_i is below the top byte of T_c and
-/// takes `alias[c]` when above. Ties (probability 1/256 each) are settled
-/// after the whole batch, in roll order, by one fresh 64-bit word w each:
-/// c when (w >> 8) is below the low 56 bits of T_c. So a roll keeps its
-/// column with probability exactly T_c / 2^64, and comparing integers keeps
-/// the stream identical on every platform.
+/// Each 64-bit word is cut, from its most significant end, into r fields of
+/// B bits ([`Layout`]): r = 5, B = 12 up to K = 16; r = 4, B = 16 up to 512;
+/// r = 3, B = 21 up to 16,384; r = 2, B = 32 beyond. A field's low
+/// c = min(8, B − j) bits are the coin u and the j bits above them the
+/// column, exactly uniform on 0..K' with no rejection since K' is a power of
+/// two; bits above those go unused. The roll keeps its column when u is
+/// below the top c bits of T_c and takes the alias when above. Ties
+/// (probability 2^−c each) are settled after the word's rolls, in roll
+/// order, by one fresh word w each: the column when (w >> c) is below the
+/// low 64 − c bits of T_c. So a roll keeps its column with probability
+/// exactly T_c / 2^64, and comparing integers keeps the stream identical on
+/// every platform.
 ///
-/// How the stream is computed, not what it is: for K ≤ 256 a roll is one
-/// load from a table of every (column, coin byte) outcome; for larger K it
-/// reads one `u32`, `alias << 8 | top byte of T_c` (so K ≤ 2^24; diceml
-/// allows 10^6 faces). Each batch's column word is accepted before its coins
-/// are drawn, so a roll is decoded, looked up and decided in one pass. The
-/// full thresholds are read only to settle ties.
+/// How the stream is computed, not what it is: up to K = 512 the column and
+/// coin index a table of every outcome (2^(j+c) entries, at most 128 KB);
+/// beyond, the column reads one `u32`, `alias << 8 | top c bits of T_c` (so
+/// K ≤ 2^24; diceml allows 10^6 faces). The full thresholds are read only to
+/// settle ties.
 #[derive(Debug, Clone)]
 pub struct AliasTable {
-    /// `alias[c] << 8 | (T_c >> 56)` for each column c: 4 bytes a column,
-    /// so 10^4 columns fit in a 48 KB L1 data cache.
+    layout: Layout,
+    /// j: there are 2^j columns.
+    column_bits: u32,
+    /// c: the coin's bits.
+    coin_bits: u32,
+    /// Up to K = 512, every outcome: `rolls[column << c | coin]` is the
+    /// face, or `TIE | column` when the coin equals the top c bits of the
+    /// column's threshold.
+    rolls: Option<Box<[u16]>>,
+    /// Beyond K = 512: `alias[c] << 8 | (T_c >> (64 − c))` for each column
+    /// c: 4 bytes a column, so 2^14 columns fit in 64 KB.
     packed: Vec<u32>,
-    /// For K ≤ 256, every roll's outcome by (column, coin byte):
-    /// `rolls[c << 8 | u]` is the face, or `TIE | c` when u is T_c's top
-    /// byte.
-    rolls: Option<Box<[u16; 1 << 16]>>,
     /// T_c of each column, for the ties.
     threshold: Vec<u64>,
-    columns: UniformBatch,
+    /// The alias of each column, for the ties.
+    alias: Vec<u32>,
 }
 
-/// Marks a tie in [`AliasTable`]'s table of rolls (faces are below 256 there).
+/// How a loaded die's rolls are cut from a 64-bit word (see [`AliasTable`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Up to 16 faces: 5 fields of 12 bits.
+    Fields12,
+    /// Up to 512 faces: 4 fields of 16 bits.
+    Fields16,
+    /// Up to 16,384 faces: 3 fields of 21 bits.
+    Fields21,
+    /// Beyond: 2 fields of 32 bits.
+    Fields32,
+}
+
+impl Layout {
+    /// The layout for 2^j columns.
+    fn for_columns(j: u32) -> Self {
+        match j {
+            0..=4 => Layout::Fields12,
+            5..=9 => Layout::Fields16,
+            10..=14 => Layout::Fields21,
+            _ => Layout::Fields32,
+        }
+    }
+
+    /// (fields a word r, field bits B).
+    pub fn fields(self) -> (usize, u32) {
+        match self {
+            Layout::Fields12 => (5, 12),
+            Layout::Fields16 => (4, 16),
+            Layout::Fields21 => (3, 21),
+            Layout::Fields32 => (2, 32),
+        }
+    }
+
+    /// The coin's bits c = min(8, B − j) for 2^j columns.
+    fn coin_bits(self, j: u32) -> u32 {
+        8.min(self.fields().1 - j)
+    }
+}
+
+/// Marks a tie in [`AliasTable`]'s table of rolls (faces are below 512 there).
 const TIE: u16 = 1 << 15;
 
 /// The most faces an [`AliasTable`] takes: the alias must fit in 24 bits.
@@ -271,11 +255,18 @@ impl AliasTable {
             (1..=MAX_ALIAS_FACES).contains(&k),
             "an alias table takes 1 to 2^24 faces, not {k}"
         );
-        let mut scaled: Vec<f64> = probs.iter().map(|&p| p * k as f64).collect();
-        let mut alias: Vec<u32> = (0..k as u32).collect();
-        let mut keep = vec![1.0_f64; k];
+        let column_bits = k.next_power_of_two().trailing_zeros();
+        let layout = Layout::for_columns(column_bits);
+        let coin_bits = layout.coin_bits(column_bits);
+        let columns = 1usize << column_bits;
+        // p·2^j is exact: scaling by a power of two only moves the exponent.
+        let mut scaled: Vec<f64> = (0..columns)
+            .map(|i| probs.get(i).map_or(0.0, |&p| p * columns as f64))
+            .collect();
+        let mut alias: Vec<u32> = (0..columns as u32).collect();
+        let mut keep = vec![1.0_f64; columns];
         let (mut small, mut large): (Vec<usize>, Vec<usize>) =
-            (0..k).partition(|&i| scaled[i] < 1.0);
+            (0..columns).partition(|&i| scaled[i] < 1.0);
         while let (Some(&s), Some(&l)) = (small.last(), large.last()) {
             small.pop();
             keep[s] = scaled[s];
@@ -286,8 +277,9 @@ impl AliasTable {
                 small.push(l);
             }
         }
-        // Whatever is left (in either list) keeps its own face with certainty:
-        // only rounding put it there.
+        // Whatever is left (in either list) keeps its own face with
+        // certainty: only rounding put it there, so its weight is 1 within
+        // rounding, far from an empty column's 0.
         let threshold: Vec<u64> = keep
             .iter()
             .map(|&w| {
@@ -299,16 +291,14 @@ impl AliasTable {
                 }
             })
             .collect();
-        let packed = threshold
-            .iter()
-            .zip(&alias)
-            .map(|(&t, &a)| a << 8 | (t >> 56) as u32)
-            .collect();
-        let rolls = (k <= 256).then(|| {
-            let mut rolls = Box::new([0u16; 1 << 16]);
+        let top = |t: u64| t >> (64 - coin_bits);
+        let (mut rolls, mut packed) = (None, Vec::new());
+        if matches!(layout, Layout::Fields12 | Layout::Fields16) {
+            let coins = 1usize << coin_bits;
+            let mut table = vec![0u16; columns * coins].into_boxed_slice();
             for (c, (&t, &a)) in threshold.iter().zip(&alias).enumerate() {
-                let top = (t >> 56) as usize;
-                for (u, roll) in rolls[c << 8..(c + 1) << 8].iter_mut().enumerate() {
+                let top = top(t) as usize;
+                for (u, roll) in table[c * coins..(c + 1) * coins].iter_mut().enumerate() {
                     *roll = match u.cmp(&top) {
                         std::cmp::Ordering::Less => c as u16,
                         std::cmp::Ordering::Equal => TIE | c as u16,
@@ -316,193 +306,134 @@ impl AliasTable {
                     };
                 }
             }
-            rolls
-        });
+            rolls = Some(table);
+        } else {
+            packed = threshold
+                .iter()
+                .zip(&alias)
+                .map(|(&t, &a)| a << 8 | top(t) as u32)
+                .collect();
+        }
         AliasTable {
-            packed,
+            layout,
+            column_bits,
+            coin_bits,
             rolls,
+            packed,
             threshold,
-            columns: UniformBatch::new(k as u64),
+            alias,
         }
     }
 
-    /// Rolls per batch (the column batch's size).
+    /// Rolls drawn from each 64-bit word.
     pub fn batch_len(&self) -> usize {
-        self.columns.len()
+        self.layout.fields().0
     }
 
-    /// Writes the next batch of faces into `out[..batch_len()]`: the columns
-    /// first, then one coin per column, in order.
+    /// Writes the next word's rolls into `out[..batch_len()]`.
     #[inline]
-    pub fn fill<R: RngCore + ?Sized>(
-        &self,
-        rng: &mut R,
-        pool: &mut BytePool,
-        out: &mut [u32; MAX_BATCH],
-    ) {
-        self.fill_batches(rng, pool, &mut out[..self.columns.m]);
+    pub fn fill(&self, rng: &mut DiceRng, out: &mut [u32; MAX_BATCH]) {
+        self.fill_batches(rng, &mut out[..self.batch_len()]);
     }
 
-    /// Fills `out`, whose length is a multiple of m, with whole batches in
-    /// order: the same faces as `out.len() / m` calls of [`fill`](Self::fill).
+    /// Fills `out`, whose length is a multiple of [`batch_len`](Self::batch_len),
+    /// with the rolls of successive words in order: the same faces as
+    /// `out.len() / batch_len()` calls of [`fill`](Self::fill).
     ///
-    /// Each batch's column word is accepted first (its Lemire residual is
-    /// x·K^m mod 2^64, one multiplication), so its coins can be drawn before
-    /// the columns are decoded, and each roll is decoded, looked up and
-    /// decided in one pass.
+    /// The generator is copied into a local for the loop, so that its state
+    /// stays in registers rather than going through memory on every word.
     #[inline(never)]
-    pub fn fill_batches<R: RngCore + ?Sized>(
-        &self,
-        rng: &mut R,
-        pool: &mut BytePool,
-        out: &mut [u32],
-    ) {
-        let UniformBatch { k, m, .. } = self.columns;
-        debug_assert_eq!(out.len() % m, 0);
-        if let Some(rolls) = &self.rolls {
-            // K ≤ 256: one load per roll, indexed by the column's low byte
-            // (the whole column) and the coin, so no bounds check either.
-            self.batches(
-                rng,
-                pool,
-                out,
-                |mut x, coins, batch| {
-                    let mut flags = 0;
-                    for (face, &u) in batch.iter_mut().zip(coins) {
-                        let r = u128::from(x) * u128::from(k);
-                        let c = (r >> 64) as u8;
-                        x = r as u64;
-                        let roll = rolls[usize::from(c) << 8 | usize::from(u)];
-                        flags |= roll;
-                        *face = u32::from(roll);
-                    }
-                    flags & TIE != 0
-                },
-                |rng, _, _, batch| {
-                    // The tied rolls hold TIE | c.
-                    for face in batch.iter_mut().filter(|f| **f & u32::from(TIE) != 0) {
-                        let c = *face & !u32::from(TIE);
-                        *face = self.settle(rng, c);
-                    }
-                },
-            );
-        } else {
-            // K > 256 has 2 to 6 rolls a batch: a loop of known length
-            // unrolls, leaving no loop to set up per batch.
-            match m {
-                2 => self.packed_batches::<R, 2>(rng, pool, out),
-                3 => self.packed_batches::<R, 3>(rng, pool, out),
-                4 => self.packed_batches::<R, 4>(rng, pool, out),
-                5 => self.packed_batches::<R, 5>(rng, pool, out),
-                6 => self.packed_batches::<R, 6>(rng, pool, out),
-                _ => self.packed_batches::<R, 0>(rng, pool, out),
+    pub fn fill_batches(&self, rng: &mut DiceRng, out: &mut [u32]) {
+        let mut local = rng.clone();
+        // Constant field widths and counts: fixed shifts, unrolled loops.
+        match (self.layout, self.coin_bits) {
+            (Layout::Fields12, _) => self.table_words::<5, 12>(&mut local, out),
+            (Layout::Fields16, _) => self.table_words::<4, 16>(&mut local, out),
+            (Layout::Fields21, 8) => self.packed_words::<3, 21, 8>(&mut local, out),
+            (Layout::Fields21, _) => self.packed_words::<3, 21, 7>(&mut local, out),
+            (Layout::Fields32, _) => self.packed_words::<2, 32, 8>(&mut local, out),
+        }
+        *rng = local;
+    }
+
+    /// Words of `N` fields of `B ≤ 16` bits, each decided by one load from
+    /// the table of rolls, indexed by the field's low j + c bits.
+    #[inline(always)]
+    fn table_words<const N: usize, const B: u32>(&self, rng: &mut DiceRng, out: &mut [u32]) {
+        debug_assert_eq!(out.len() % N, 0);
+        let Some(rolls) = &self.rolls else {
+            unreachable!("layouts of up to 16 bits have a table of rolls")
+        };
+        // 2^(j+c) − 1, as the table's length so that indexing needs no check.
+        let mask = rolls.len() - 1;
+        let (chunks, _) = out.as_chunks_mut::<N>();
+        for batch in chunks {
+            let word = rng.next_u64();
+            let mut flags = 0;
+            for (i, face) in batch.iter_mut().enumerate() {
+                let field = (word << (B * i as u32)) >> (64 - B);
+                let roll = rolls[field as usize & mask];
+                flags |= roll;
+                *face = u32::from(roll);
+            }
+            if flags & TIE != 0 {
+                self.settle_ties(rng, word, batch);
             }
         }
     }
 
-    /// Batches decided from the packed columns; `M` is the batch length,
-    /// or 0 for any length.
+    /// Words of `N` fields of `B` bits with a coin of `C` bits, each decided
+    /// from the packed column.
     #[inline(always)]
-    fn packed_batches<R: RngCore + ?Sized, const M: usize>(
+    fn packed_words<const N: usize, const B: u32, const C: u32>(
         &self,
-        rng: &mut R,
-        pool: &mut BytePool,
+        rng: &mut DiceRng,
         out: &mut [u32],
     ) {
-        let k = self.columns.k;
+        debug_assert_eq!(out.len() % N, 0);
         let packed = &self.packed[..];
-        let rolls = |mut x: u64, coins: &[u8], batch: &mut [u32]| {
+        // 2^j − 1, as the slice's length so that indexing needs no check.
+        let columns = packed.len() - 1;
+        let (chunks, _) = out.as_chunks_mut::<N>();
+        for batch in chunks {
+            let word = rng.next_u64();
             let mut tied = false;
             // Branch-free: the coin is unpredictable, and a mispredicted
             // branch per roll would cost more than the rest of the roll.
-            for (face, &u) in batch.iter_mut().zip(coins) {
-                let r = u128::from(x) * u128::from(k);
-                let c = (r >> 64) as u32;
-                x = r as u64;
-                let entry = packed[c as usize];
-                let t = entry as u8;
+            for (i, face) in batch.iter_mut().enumerate() {
+                let field = ((word << (B * i as u32)) >> (64 - B)) as u32;
+                let c = (field >> C) as usize & columns;
+                let u = field & ((1 << C) - 1);
+                let entry = packed[c];
+                let t = entry & 0xFF;
                 tied |= u == t;
-                *face = std::hint::select_unpredictable(u < t, c, entry >> 8);
+                *face = std::hint::select_unpredictable(u < t, c as u32, entry >> 8);
             }
-            tied
-        };
-        self.batches(
-            rng,
-            pool,
-            out,
-            |x, coins, batch| match (
-                <&[u8; M]>::try_from(coins),
-                <&mut [u32; M]>::try_from(&mut *batch),
-            ) {
-                (Ok(coins), Ok(batch)) if M > 0 => rolls(x, coins, batch),
-                _ => rolls(x, coins, batch),
-            },
-            |rng, word, coins, batch| self.settle_ties(rng, word, coins, batch),
-        );
-    }
-
-    /// The batch loop around `rolls`, which decides one batch from its
-    /// column word and coins and says whether any coin tied: draws the
-    /// word, tops up the pool (its state kept in registers meanwhile), and
-    /// settles the ties.
-    #[inline(always)]
-    fn batches<R: RngCore + ?Sized>(
-        &self,
-        rng: &mut R,
-        pool: &mut BytePool,
-        out: &mut [u32],
-        rolls: impl Fn(u64, &[u8], &mut [u32]) -> bool,
-        settle: impl Fn(&mut R, u64, &[u8], &mut [u32]),
-    ) {
-        let m = self.columns.m;
-        debug_assert_eq!(out.len() % m, 0);
-        let bytes = &mut *pool.bytes;
-        let (mut pos, mut len) = (pool.pos, pool.len);
-        for batch in out.chunks_exact_mut(m) {
-            let word = self.columns.accepted_word(rng);
-            let start = top_up(bytes, &mut pos, &mut len, rng, m);
-            let coins = &bytes[start..start + m];
-            if rolls(word, coins, batch) {
-                settle(rng, word, coins, batch);
+            if tied {
+                self.settle_ties(rng, word, batch);
             }
         }
-        (pool.pos, pool.len) = (pos, len);
     }
 
-    /// Re-decides, in roll order, the rolls whose coin byte tied the top
-    /// byte of their column's threshold (see the type's documentation); the
-    /// columns are decoded again from the batch's word.
+    /// Re-decides, in roll order, the rolls whose coin tied the top bits of
+    /// their column's threshold (see the type's documentation), decoding
+    /// the fields again from the word.
     #[cold]
     #[inline(never)]
-    fn settle_ties<R: RngCore + ?Sized>(
-        &self,
-        rng: &mut R,
-        word: u64,
-        coins: &[u8],
-        out: &mut [u32],
-    ) {
-        let k = self.columns.k;
-        let mut x = word;
-        for (face, &u) in out.iter_mut().zip(coins) {
-            let r = u128::from(x) * u128::from(k);
-            let c = (r >> 64) as usize;
-            x = r as u64;
-            if u == (self.threshold[c] >> 56) as u8 {
-                *face = self.settle(rng, c as u32);
+    fn settle_ties(&self, rng: &mut DiceRng, word: u64, out: &mut [u32]) {
+        let (_, b) = self.layout.fields();
+        let coin_bits = self.coin_bits;
+        let columns = (1u64 << self.column_bits) - 1;
+        let low = u64::MAX >> coin_bits;
+        for (i, face) in out.iter_mut().enumerate() {
+            let field = (word << (b * i as u32)) >> (64 - b);
+            let c = ((field >> coin_bits) & columns) as usize;
+            let u = field & ((1 << coin_bits) - 1);
+            let t = self.threshold[c];
+            if u == t >> (64 - coin_bits) {
+                let heads = (rng.next_u64() >> coin_bits) < (t & low);
+                *face = if heads { c as u32 } else { self.alias[c] };
             }
-        }
-    }
-
-    /// The face of a roll in column `c` whose coin byte tied: one fresh
-    /// word w, and c when (w >> 8) is below the low 56 bits of T_c.
-    #[inline]
-    fn settle<R: RngCore + ?Sized>(&self, rng: &mut R, c: u32) -> u32 {
-        let threshold = self.threshold[c as usize];
-        let heads = (rng.next_u64() >> 8) < (threshold & 0x00FF_FFFF_FFFF_FFFF);
-        if heads {
-            c
-        } else {
-            self.packed[c as usize] >> 8
         }
     }
 }
@@ -601,17 +532,16 @@ mod tests {
 
     #[test]
     fn alias_coins_keep_their_column_with_the_threshold_probability() {
-        // Two columns of weight 1/2 each around p: column 0 keeps face 0
-        // with probability 2p. p = 3/1024 puts the threshold at 0x0180…,
-        // whose top byte ties 1 time in 256: the tie rule must still land.
+        // Two faces, two columns: column 0 keeps face 0 with probability
+        // 2p. p = 3/1024 puts the threshold at 0x0180…, whose top byte ties
+        // 1 time in 256: the tie rule must still land.
         for p in [0.25, 0.15, 3.0 / 1024.0] {
             let table = AliasTable::new(&[p, 1.0 - p]);
             let mut rng = seeded_rng(5);
-            let mut pool = BytePool::new();
             let mut out = [0u32; MAX_BATCH];
             let (mut n, mut zeros) = (0u64, 0u64);
             while n < 400_000 {
-                table.fill(&mut rng, &mut pool, &mut out);
+                table.fill(&mut rng, &mut out);
                 zeros += out[..table.batch_len()].iter().filter(|&&f| f == 0).count() as u64;
                 n += table.batch_len() as u64;
             }
@@ -623,49 +553,74 @@ mod tests {
         }
     }
 
-    #[test]
-    fn the_table_of_rolls_gives_the_same_stream_as_the_packed_columns() {
-        // K ≤ 256 decides rolls from a (column, coin) table; the packed
-        // columns must give the same faces and draw the same words.
-        for probs in [
-            vec![
-                1.0 / 21.0,
-                2.0 / 21.0,
-                3.0 / 21.0,
-                4.0 / 21.0,
-                5.0 / 21.0,
-                6.0 / 21.0,
-            ],
-            vec![3.0 / 1024.0, 1.0 - 3.0 / 1024.0],
-            (1..=256).map(|i| f64::from(i) / 32_896.0).collect(),
-        ] {
-            let table = AliasTable::new(&probs);
-            let mut packed = table.clone();
-            assert!(packed.rolls.take().is_some());
-            let m = table.batch_len();
-            let (mut a, mut b) = (vec![0u32; 500 * m], vec![0u32; 500 * m]);
-            let (mut ra, mut rb) = (seeded_rng(3), seeded_rng(3));
-            let (mut pa, mut pb) = (BytePool::new(), BytePool::new());
-            for _ in 0..20 {
-                table.fill_batches(&mut ra, &mut pa, &mut a);
-                packed.fill_batches(&mut rb, &mut pb, &mut b);
-                assert_eq!(a, b);
+    /// One word's rolls decoded field by field from the thresholds and
+    /// aliases, as docs/cli.md states the rule: the slow, plain reading of
+    /// the stream that the table and packed loops must reproduce.
+    fn reference_word(table: &AliasTable, rng: &mut DiceRng) -> Vec<u32> {
+        let (r, b) = table.layout.fields();
+        let (j, c) = (table.column_bits, table.coin_bits);
+        let word = rng.next_u64();
+        let mut faces = Vec::new();
+        let mut ties = Vec::new();
+        for i in 0..r as u32 {
+            let field = (word >> (64 - b * (i + 1))) & ((1 << b) - 1);
+            let column = ((field >> c) & ((1 << j) - 1)) as usize;
+            let u = field & ((1 << c) - 1);
+            let top = table.threshold[column] >> (64 - c);
+            faces.push(if u < top {
+                column as u32
+            } else {
+                table.alias[column]
+            });
+            if u == top {
+                ties.push((i as usize, column));
             }
-            assert_eq!(ra.next_u64(), rb.next_u64());
         }
+        for (i, column) in ties {
+            let t = table.threshold[column];
+            let heads = (rng.next_u64() >> c) < (t & (u64::MAX >> c));
+            faces[i] = if heads {
+                column as u32
+            } else {
+                table.alias[column]
+            };
+        }
+        faces
     }
 
     #[test]
-    fn the_byte_pool_hands_out_words_most_significant_byte_first() {
-        let mut a = seeded_rng(8);
-        let mut b = seeded_rng(8);
-        let mut pool = BytePool::new();
-        let first = pool.take(&mut a, 3).to_vec();
-        let rest = pool.take(&mut a, 7).to_vec();
-        let (w1, w2) = (b.next_u64().to_be_bytes(), b.next_u64().to_be_bytes());
-        assert_eq!(first, w1[..3]);
-        assert_eq!(rest[..5], w1[3..]);
-        assert_eq!(rest[5..], w2[..2]);
+    fn every_layout_follows_the_documented_rule() {
+        // K at the edges of each layout; uneven weights so that columns
+        // take aliases, and a zero weight that must never be drawn.
+        let mut weights = seeded_rng(12);
+        for k in [
+            1usize, 2, 3, 7, 16, 17, 255, 256, 257, 511, 512, 513, 8192, 8193, 16_384, 16_385,
+            40_000,
+        ] {
+            let mut probs: Vec<f64> = (0..k)
+                .map(|_| (weights.next_u64() >> 11) as f64 + 1.0)
+                .collect();
+            if k > 2 {
+                probs[1] = 0.0;
+            }
+            let total: f64 = probs.iter().sum();
+            probs.iter_mut().for_each(|p| *p /= total);
+            let table = AliasTable::new(&probs);
+            let r = table.batch_len();
+            let words = 6000 / r;
+            let mut fast = vec![0u32; words * r];
+            let (mut a, mut b) = (seeded_rng(k as u64), seeded_rng(k as u64));
+            table.fill_batches(&mut a, &mut fast);
+            let slow: Vec<u32> = (0..words)
+                .flat_map(|_| reference_word(&table, &mut b))
+                .collect();
+            assert_eq!(fast, slow, "K = {k}");
+            assert_eq!(a.next_u64(), b.next_u64(), "K = {k}: words drawn");
+            assert!(fast.iter().all(|&f| (f as usize) < k), "K = {k}");
+            if k > 2 {
+                assert!(!fast.contains(&1), "K = {k}: a zero weight was drawn");
+            }
+        }
     }
 
     #[test]
@@ -673,12 +628,11 @@ mod tests {
         let probs = [0.5, 0.25, 0.125, 0.125, 0.0];
         let table = AliasTable::new(&probs);
         let mut rng = seeded_rng(7);
-        let mut pool = BytePool::new();
         let mut out = [0u32; MAX_BATCH];
         let mut counts = [0u64; 5];
         let mut n = 0u64;
         while n < 400_000 {
-            table.fill(&mut rng, &mut pool, &mut out);
+            table.fill(&mut rng, &mut out);
             for &f in &out[..table.batch_len()] {
                 counts[f as usize] += 1;
             }

@@ -9,7 +9,7 @@ use crate::cli::SimulateArgs;
 use crate::error::UsageError;
 use crate::io;
 use crate::report;
-use crate::sample::{self, AliasTable, BytePool, DiceRng, UniformBatch, MAX_BATCH};
+use crate::sample::{self, AliasTable, DiceRng, UniformBatch, MAX_BATCH};
 use crate::ui::{Ui, PROGRESS_FROM_ROLLS};
 
 /// The die to roll, after checking `--faces` against `--probs`.
@@ -102,14 +102,13 @@ pub fn run(args: SimulateArgs, ui: &Ui) -> Result<()> {
             }
             Die::Loaded(p) => {
                 let table = AliasTable::new(p);
-                let mut pool = BytePool::new();
                 write_rolls(
                     &mut out,
                     &names,
                     args.n,
                     table.batch_len(),
                     &tick,
-                    |faces| table.fill_batches(&mut rng, &mut pool, faces),
+                    |faces| table.fill_batches(&mut rng, faces),
                 )
             }
         };

@@ -9,11 +9,17 @@ use crate::util::{fit_json, run_fail, run_ok, test_file};
 /// (tests/golden/simulate_golden.py), byte for byte.
 #[test]
 fn seeded_streams_match_the_independent_python_goldens() {
-    let d300 = (1..=300)
-        .map(|w| w.to_string())
-        .collect::<Vec<_>>()
-        .join(",");
-    let cases: [(&str, &[&str]); 6] = [
+    let weights = |k: u32| (1..=k).map(|w| w.to_string()).collect::<Vec<_>>().join(",");
+    let (d300, d1000, d10000, d20000) = (
+        weights(300),
+        weights(1000),
+        weights(10_000),
+        weights(20_000),
+    );
+    // The loaded dice cover every layout of docs/cli.md: 5 rolls a word
+    // (K ≤ 16), 4 (K ≤ 512, here with 7-bit coins), 3 with 8- and 7-bit
+    // coins (K = 1000, 10^4) and 2 (K = 20,000); each golden holds ties.
+    let cases: [(&str, &[&str]); 9] = [
         (
             "simulate_fair_d6_seed42.csv",
             &["--faces", "6", "--n", "1000", "--seed", "42"],
@@ -44,6 +50,18 @@ fn seeded_streams_match_the_independent_python_goldens() {
         (
             "simulate_loaded_d300_seed5.csv",
             &["--probs", &d300, "--n", "2000", "--seed", "5"],
+        ),
+        (
+            "simulate_loaded_d1000_seed6.csv",
+            &["--probs", &d1000, "--n", "3000", "--seed", "6"],
+        ),
+        (
+            "simulate_loaded_d10000_seed10.csv",
+            &["--probs", &d10000, "--n", "3000", "--seed", "10"],
+        ),
+        (
+            "simulate_loaded_d20000_seed11.csv",
+            &["--probs", &d20000, "--n", "3000", "--seed", "11"],
         ),
     ];
     for (golden, args) in cases {

@@ -6,7 +6,7 @@ Regenerate from the repository root with:
 It writes tests/golden/simulate_*.csv, which tests/cli/simulate.rs compares byte for byte with
 the binary's output. Nothing here calls diceml: the generator (SplitMix64 seed expansion into
 PCG64 XSL-RR 128/64, as rand_pcg 0.9's Lcg128Xsl64::new), Lemire's bounded integer for the
-bound K**m decoded into m base-K digits, Vose's alias table and the byte-coin rule are written
+bound K**m decoded into m base-K digits, Vose's alias table and its bit-field coin rule are written
 out from their descriptions in src/sample.rs and docs/cli.md, with Python's exact integers
 (the Rust code uses 128-bit products instead of big integers and digit-by-digit decoding).
 """
@@ -73,12 +73,15 @@ def uniform_batch(rng, k):
 
 
 def alias_table(probs):
+    """Vose's alias table over K' = 2**j columns (j = ceil(log2 K)); columns K.. have weight 0."""
     k = len(probs)
-    scaled = [p * float(k) for p in probs]
-    alias = list(range(k))
-    keep = [1.0] * k
-    small = [i for i in range(k) if scaled[i] < 1.0]
-    large = [i for i in range(k) if not scaled[i] < 1.0]
+    j = (k - 1).bit_length()
+    columns = 1 << j
+    scaled = [(probs[i] if i < k else 0.0) * float(columns) for i in range(columns)]
+    alias = list(range(columns))
+    keep = [1.0] * columns
+    small = [i for i in range(columns) if scaled[i] < 1.0]
+    large = [i for i in range(columns) if not scaled[i] < 1.0]
     while small and large:
         s, l = small.pop(), large[-1]
         keep[s] = scaled[s]
@@ -88,37 +91,41 @@ def alias_table(probs):
             large.pop()
             small.append(l)
     thresholds = [M64 if w >= 1.0 else int(w * 18446744073709551616.0) for w in keep]
-    return thresholds, alias
+    return j, thresholds, alias
 
 
-class BytePool:
-    """Coin bytes: whole words appended as 8 bytes, most significant first, used in order."""
+def layout(j):
+    """(fields per word r, field bits B, coin bits c) for 2**j columns."""
+    if j <= 4:
+        r, b = 5, 12
+    elif j <= 9:
+        r, b = 4, 16
+    elif j <= 14:
+        r, b = 3, 21
+    else:
+        r, b = 2, 32
+    return r, b, min(8, b - j)
 
-    def __init__(self):
-        self.bytes = []
 
-    def take(self, rng, m):
-        while len(self.bytes) < m:
-            self.bytes.extend(rng.next_u64().to_bytes(8, "big"))
-        out, self.bytes = self.bytes[:m], self.bytes[m:]
-        return out
-
-
-def alias_batch(rng, table, pool):
-    thresholds, alias = table
-    columns = uniform_batch(rng, len(thresholds))
-    coins = pool.take(rng, len(columns))
-    faces = []
-    ties = []
-    for i, (c, u) in enumerate(zip(columns, coins)):
-        top = thresholds[c] >> 56
-        faces.append(c if u < top else alias[c])
+def alias_batch(rng, table):
+    """The r rolls of one word: fields of B bits from the top; in each, the low c bits are the
+    coin and the j bits above them the column. Ties are settled after the word, in roll order,
+    by one fresh word each."""
+    j, thresholds, alias = table
+    r, b, c = layout(j)
+    word = rng.next_u64()
+    faces, ties = [], []
+    for i in range(r):
+        field = (word >> (64 - b * (i + 1))) & ((1 << b) - 1)
+        column = (field >> c) & ((1 << j) - 1)
+        u = field & ((1 << c) - 1)
+        top = thresholds[column] >> (64 - c)
+        faces.append(column if u < top else alias[column])
         if u == top:
-            ties.append(i)
-    for i in ties:  # settled after the batch, in roll order, one word each
-        c = columns[i]
-        heads = (rng.next_u64() >> 8) < (thresholds[c] & ((1 << 56) - 1))
-        faces[i] = c if heads else alias[c]
+            ties.append((i, column))
+    for i, column in ties:
+        heads = (rng.next_u64() >> c) < (thresholds[column] & ((1 << (64 - c)) - 1))
+        faces[i] = column if heads else alias[column]
     return faces
 
 
@@ -153,13 +160,21 @@ if __name__ == "__main__":
     # diceml simulate --faces 1000000 --n 300 --seed 9 (two faces per word)
     rng = Pcg64(9)
     write("simulate_fair_d1000000_seed9.csv", rolls(300, lambda: uniform_batch(rng, 1000000)))
-    # diceml simulate --probs 1,1,1,1,1,3 --n 1000 --seed 7
-    rng, table, pool = Pcg64(7), alias_table(normalise([1.0, 1.0, 1.0, 1.0, 1.0, 3.0])), BytePool()
-    write("simulate_loaded_d6_seed7.csv", rolls(1000, lambda: alias_batch(rng, table, pool)))
+    # diceml simulate --probs 1,1,1,1,1,3 --n 1000 --seed 7 (5 rolls a word)
+    rng, table = Pcg64(7), alias_table(normalise([1.0, 1.0, 1.0, 1.0, 1.0, 3.0]))
+    write("simulate_loaded_d6_seed7.csv", rolls(1000, lambda: alias_batch(rng, table)))
     # diceml simulate --probs 0.1,0,2.5,0.4,7 --n 1000 --seed 0
-    rng, table, pool = Pcg64(0), alias_table(normalise([0.1, 0.0, 2.5, 0.4, 7.0])), BytePool()
-    write("simulate_loaded_d5_seed0.csv", rolls(1000, lambda: alias_batch(rng, table, pool)))
-    # diceml simulate --probs 1,2,...,300 --n 2000 --seed 5 (many columns, ties)
-    weights = [float(i) for i in range(1, 301)]
-    rng, table, pool = Pcg64(5), alias_table(normalise(weights)), BytePool()
-    write("simulate_loaded_d300_seed5.csv", rolls(2000, lambda: alias_batch(rng, table, pool)))
+    rng, table = Pcg64(0), alias_table(normalise([0.1, 0.0, 2.5, 0.4, 7.0]))
+    write("simulate_loaded_d5_seed0.csv", rolls(1000, lambda: alias_batch(rng, table)))
+    # diceml simulate --probs 1,2,...,300 --n 2000 --seed 5 (4 rolls a word, many ties)
+    rng, table = Pcg64(5), alias_table(normalise([float(i) for i in range(1, 301)]))
+    write("simulate_loaded_d300_seed5.csv", rolls(2000, lambda: alias_batch(rng, table)))
+    # diceml simulate --probs 1,2,...,1000 --n 3000 --seed 6 (3 rolls a word, 8-bit coins)
+    rng, table = Pcg64(6), alias_table(normalise([float(i) for i in range(1, 1001)]))
+    write("simulate_loaded_d1000_seed6.csv", rolls(3000, lambda: alias_batch(rng, table)))
+    # diceml simulate --probs 1,2,...,10000 --n 3000 --seed 10 (3 rolls a word, 7-bit coins)
+    rng, table = Pcg64(10), alias_table(normalise([float(i) for i in range(1, 10001)]))
+    write("simulate_loaded_d10000_seed10.csv", rolls(3000, lambda: alias_batch(rng, table)))
+    # diceml simulate --probs 1,2,...,20000 --n 3000 --seed 11 (2 rolls a word)
+    rng, table = Pcg64(11), alias_table(normalise([float(i) for i in range(1, 20001)]))
+    write("simulate_loaded_d20000_seed11.csv", rolls(3000, lambda: alias_batch(rng, table)))
