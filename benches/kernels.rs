@@ -9,8 +9,9 @@
 //!   [`fast::scan_columns`]. Throughput in bytes.
 //! - `softmax_step/*`: `softmax_into` plus one gradient step
 //!   a ← a − η (q − p) at K = 6, 1000, 100000. Throughput in faces.
-//! - `sample/*`: one batch of `UniformBatch::fill` and of `AliasTable::fill`
-//!   at K = 6 and K = 10^4. Throughput in rolls.
+//! - `sample/*`: about 4096 rolls of `UniformBatch::fill_batches` and of
+//!   `AliasTable::fill_batches`, as `simulate` draws them, at K = 6 and
+//!   K = 10^4. Throughput in rolls.
 //!
 //! Run: `cargo bench --bench kernels -- --warm-up-time 1 --measurement-time 3`
 //! (two to three minutes). With `DICEML_BENCH_CPU=1` the clock is the
@@ -165,14 +166,16 @@ fn softmax_step<M: Measurement>(c: &mut Criterion<M>, tag: &str) {
 
 fn sampling<M: Measurement>(c: &mut Criterion<M>, tag: &str) {
     let mut group = c.benchmark_group(format!("sample{tag}"));
+    // As `simulate` draws them: whole batches, about 4096 rolls a call.
+    let rolls = |batch: usize| vec![0u32; 4096 / batch * batch];
     for k in [6usize, 10_000] {
         let uniform = UniformBatch::new(k as u64);
         let mut rng = seeded_rng(7);
-        let mut out = [0u32; MAX_BATCH];
-        group.throughput(Throughput::Elements(uniform.len() as u64));
+        let mut out = rolls(uniform.len());
+        group.throughput(Throughput::Elements(out.len() as u64));
         group.bench_function(BenchmarkId::new("uniform_fill", k), |b| {
             b.iter(|| {
-                uniform.fill(&mut rng, &mut out);
+                uniform.fill_batches(&mut rng, &mut out);
                 black_box(&out);
             })
         });
@@ -180,10 +183,11 @@ fn sampling<M: Measurement>(c: &mut Criterion<M>, tag: &str) {
         let total = (k * (k + 1) / 2) as f64;
         let probs: Vec<f64> = (1..=k).map(|i| i as f64 / total).collect();
         let alias = AliasTable::new(&probs);
-        group.throughput(Throughput::Elements(alias.batch_len() as u64));
+        let mut out = rolls(alias.batch_len());
+        group.throughput(Throughput::Elements(out.len() as u64));
         group.bench_function(BenchmarkId::new("alias_fill", k), |b| {
             b.iter(|| {
-                alias.fill(&mut rng, &mut out);
+                alias.fill_batches(&mut rng, &mut out);
                 black_box(&out);
             })
         });
