@@ -26,6 +26,23 @@ pub fn digit_lines(block: &Block) -> (u64, u64) {
     }
 }
 
+/// Sixteen bytes that are eight lines of one digit each, every digit an
+/// ASCII byte in `lo..=hi`: the two 8-byte words' quad keys, the digits'
+/// values as nibbles `d0 | d1 << 4 | d2 << 8 | d3 << 12`. `None` for any
+/// other 16 bytes.
+#[inline(always)]
+pub fn eight_digit_lines(window: &[u8; 16], lo: u8, hi: u8) -> Option<(u64, u64)> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        // SAFETY: SSE2 is part of the x86_64 baseline, so the CPU has it.
+        unsafe { sse2::eight_digit_lines(window, lo, hi) }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        portable::eight_digit_lines(window, lo, hi)
+    }
+}
+
 /// The fields of a delimited log: `(newline, delimiter, special)`, marking
 /// `\n`, the delimiter, and `"`, `\r` or NUL. A byte equal to the
 /// delimiter is marked as a delimiter only. `special` is computed only when
@@ -77,6 +94,15 @@ mod portable {
         )
     }
 
+    pub fn eight_digit_lines(window: &[u8; 16], lo: u8, hi: u8) -> Option<(u64, u64)> {
+        let lines = window
+            .chunks_exact(2)
+            .all(|line| (lo..=hi).contains(&line[0]) && line[1] == b'\n');
+        let key =
+            |word: &[u8]| (0..4).fold(0, |key, i| key | u64::from(word[2 * i] & 0xF) << (4 * i));
+        lines.then(|| (key(&window[..8]), key(&window[8..])))
+    }
+
     pub fn fields(block: &Block, delimiter: u8) -> (u64, u64, u64) {
         (
             mask(block, |b| b == b'\n'),
@@ -90,8 +116,10 @@ mod portable {
 mod sse2 {
     use super::Block;
     use std::arch::x86_64::{
-        __m128i, _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_loadu_si128,
-        _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_setzero_si128,
+        __m128i, _mm_add_epi64, _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8,
+        _mm_cvtsi128_si64, _mm_loadu_si128, _mm_madd_epi16, _mm_max_epu8, _mm_min_epu8,
+        _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi16, _mm_set1_epi32, _mm_set1_epi8,
+        _mm_setzero_si128, _mm_srli_epi64, _mm_unpackhi_epi64,
     };
 
     /// Bytes 16i..16i+16 of `block`.
@@ -129,6 +157,33 @@ mod sse2 {
         (nl, !neither)
     }
 
+    /// Even bytes in lo..=hi and odd bytes `\n` (unsigned byte compares:
+    /// v is in range when max(v, low) and min(v, high) are both v); then
+    /// the digits' low nibbles, weighted 1 and 16 in pairs by `madd`, and
+    /// each word's two sums joined by a shift of 24 and an add.
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    pub fn eight_digit_lines(window: &[u8; 16], lo: u8, hi: u8) -> Option<(u64, u64)> {
+        // SAFETY: `window` is 16 readable bytes; the load has no alignment
+        // requirement.
+        let v = unsafe { _mm_loadu_si128(window.as_ptr().cast()) };
+        let low = _mm_set1_epi16(i16::from_le_bytes([lo, b'\n']));
+        let high = _mm_set1_epi16(i16::from_le_bytes([hi, b'\n']));
+        let above = _mm_cmpeq_epi8(_mm_max_epu8(v, low), v);
+        let below = _mm_cmpeq_epi8(_mm_min_epu8(v, high), v);
+        if _mm_movemask_epi8(_mm_and_si128(above, below)) != 0xFFFF {
+            return None;
+        }
+        // 16-bit lanes d_i; then 32-bit lanes d0 + 16·d1, d2 + 16·d3, ...
+        let digits = _mm_and_si128(v, _mm_set1_epi16(0x000F));
+        let pairs = _mm_madd_epi16(digits, _mm_set1_epi32(0x0010_0001));
+        // Each 64-bit lane: (d0 + 16·d1) + (d2 + 16·d3) << 8 in its low 16 bits.
+        let keys = _mm_add_epi64(pairs, _mm_srli_epi64::<24>(pairs));
+        let first = _mm_cvtsi128_si64(keys) as u64 & 0xFFFF;
+        let second = _mm_cvtsi128_si64(_mm_unpackhi_epi64(keys, keys)) as u64 & 0xFFFF;
+        Some((first, second))
+    }
+
     #[inline]
     #[target_feature(enable = "sse2")]
     pub fn fields(block: &Block, delimiter: u8) -> (u64, u64, bool) {
@@ -154,6 +209,44 @@ mod sse2 {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn eight_digit_lines_give_both_quad_keys() {
+        let keys = (0x4321, 0x2165);
+        assert_eq!(
+            eight_digit_lines(b"1\n2\n3\n4\n5\n6\n1\n2\n", b'0', b'9'),
+            Some(keys)
+        );
+        assert_eq!(
+            eight_digit_lines(b"1\n2\n3\n4\n5\n6\n1\n2\n", b'1', b'6'),
+            Some(keys)
+        );
+        // A digit out of range, a CR, a two-digit line, a shift by one byte.
+        assert_eq!(
+            eight_digit_lines(b"1\n2\n3\n4\n5\n6\n1\n2\n", b'2', b'6'),
+            None
+        );
+        assert_eq!(
+            eight_digit_lines(b"1\n2\n3\n4\n5\n6\n1\n2\n", b'1', b'5'),
+            None
+        );
+        assert_eq!(
+            eight_digit_lines(b"1\n2\n3\n4\n5\r6\n1\n2\n", b'0', b'9'),
+            None
+        );
+        assert_eq!(
+            eight_digit_lines(b"1\n2\n3\n4\n56\n\n1\n2\n", b'0', b'9'),
+            None
+        );
+        assert_eq!(
+            eight_digit_lines(b"\n1\n2\n3\n4\n5\n6\n1\n2", b'0', b'9'),
+            None
+        );
+        assert_eq!(
+            eight_digit_lines(b"0\n0\n0\n0\n9\n9\n9\n9\n", b'0', b'9'),
+            Some((0, 0x9999))
+        );
+    }
 
     #[test]
     fn masks_mark_the_right_bytes() {
@@ -187,6 +280,33 @@ mod tests {
             let (n, d, s) = portable::fields(&block, delimiter);
             prop_assert_eq!(fields(&block, delimiter), (n & !d, d, s & !d));
             prop_assert_eq!(digit_lines(&block), portable::digit_lines(&block));
+        }
+
+        #[test]
+        fn simd_and_portable_digit_lines_agree(
+            bytes in proptest::collection::vec(
+                prop_oneof![4 => Just(b'\n'), 4 => b'0'..=b'9', 1 => any::<u8>()],
+                16,
+            ),
+            lo in b'0'..=b'9',
+            span in 0u8..10,
+            aligned in any::<bool>(),
+        ) {
+            // Half the cases start as eight digit lines, the rest as drawn.
+            let mut window: [u8; 16] = bytes.try_into().unwrap();
+            if aligned {
+                for i in 0..8 {
+                    window[2 * i + 1] = b'\n';
+                    if !window[2 * i].is_ascii_digit() {
+                        window[2 * i] = b'5';
+                    }
+                }
+            }
+            let hi = lo.saturating_add(span).min(b'9');
+            prop_assert_eq!(
+                eight_digit_lines(&window, lo, hi),
+                portable::eight_digit_lines(&window, lo, hi)
+            );
         }
     }
 }

@@ -37,6 +37,15 @@ pub struct Limits {
 }
 
 impl Limits {
+    /// The one-digit faces accepted, as ASCII bounds `lo..=hi` (an empty
+    /// range, hi < lo, when there is none).
+    fn digit_range(self) -> (u8, u8) {
+        if self.min > 9 || self.max < self.min {
+            return (b'1', b'0');
+        }
+        (b'0' + self.min as u8, b'0' + self.max.min(9) as u8)
+    }
+
     /// Bit d set when the one-digit face d is accepted.
     fn digit_mask(self) -> u32 {
         (0..10u32)
@@ -337,20 +346,34 @@ fn quad_key(word: &[u8], digits_ok: u32, check: bool) -> Option<u64> {
 }
 
 /// Counts the run of words of four one-digit lines at `pos` (digits in
-/// `digits_ok` when `CHECK`), each as one quad and one pair linking it to
-/// the previous roll `*prev`, which must be below [`SMALL`]. Returns the
-/// bytes consumed (8 per word).
+/// `digits_ok` when `CHECK`; `digits` holds the same set as ASCII bounds),
+/// each as one quad and one pair linking it to the previous roll `*prev`,
+/// which must be below [`SMALL`]. Returns the bytes consumed (8 per word).
+/// Two words at a time while they last (one vector compare checks both and
+/// a multiply-add gathers both keys), then one.
 #[inline(always)]
 fn quad_run<const CHECK: bool>(
     bytes: &[u8],
     start: usize,
     digits_ok: u32,
+    digits: (u8, u8),
     prev: &mut u32,
     quads: &mut [u64; 1 << 16],
     small: &mut [u64; SMALL * SMALL],
 ) -> usize {
     let mut pos = start;
     let mut row = *prev as usize * SMALL;
+    while let Some((first, second)) = bytes
+        .get(pos..pos + 16)
+        .and_then(|w| classify::eight_digit_lines(w.try_into().ok()?, digits.0, digits.1))
+    {
+        for key in [first, second] {
+            quads[key as usize & 0xFFFF] += 1;
+            small[(row | (key & 0xF) as usize) % (SMALL * SMALL)] += 1;
+            row = (key >> 12) as usize * SMALL;
+        }
+        pos += 16;
+    }
     while let Some(key) = bytes
         .get(pos..pos + 8)
         .and_then(|word| quad_key(word, digits_ok, CHECK))
@@ -391,6 +414,7 @@ pub fn scan(bytes: &[u8], limits: Limits, acc: &mut Scan) -> usize {
     // Runs of one-digit lines go four at a time; anything else a line at a
     // time. The digit mask is all ones unless --faces narrows it.
     let digits_ok = limits.digit_mask();
+    let digits = limits.digit_range();
     let check_digits = digits_ok != 0x3FF;
     let mut prev = *last;
     let mut pos = 0;
@@ -406,8 +430,8 @@ pub fn scan(bytes: &[u8], limits: Limits, acc: &mut Scan) -> usize {
     while pos < n {
         if (prev as usize) < SMALL {
             let used = match check_digits {
-                false => quad_run::<false>(bytes, pos, digits_ok, &mut prev, quads, small),
-                true => quad_run::<true>(bytes, pos, digits_ok, &mut prev, quads, small),
+                false => quad_run::<false>(bytes, pos, digits_ok, digits, &mut prev, quads, small),
+                true => quad_run::<true>(bytes, pos, digits_ok, digits, &mut prev, quads, small),
             };
             if used > 0 {
                 pos += used;
