@@ -123,6 +123,8 @@ fn mostly_clean_table(face: usize) -> impl Strategy<Value = Vec<u8>> {
             Just("1,\"2\",a"), Just("1,3,a\r"), Just("1,4\r"), Just("1,4"), Just("1, 5,a"),
             Just("1,x,a"), Just(""), Just("# c"), Just("1,00000006,a"), Just("1,2,a,b"),
             Just("\r"), Just("1,,"), Just(","),
+            // A field too many or too few, every field a face.
+            Just("1,2,3,4"), Just("1,2,3,4,5"), Just("3,4"),
         ]
         .prop_map(String::from),
     ];
