@@ -5,7 +5,9 @@
 //! over bytes into a loop over the few bytes that matter, found with
 //! `trailing_zeros`. On x86_64 the answers come from SSE2 (16 bytes per
 //! compare, part of the baseline every x86_64 CPU has); elsewhere from a
-//! plain loop. Both give the same masks (tested below).
+//! plain loop. Both give the same masks (tested below). One question is
+//! asked of 16 bytes rather than 64: whether they are eight one-digit lines
+//! ([`eight_digit_lines`]), the whole of a d6 log.
 
 /// A block of bytes to classify.
 pub type Block = [u8; 64];
@@ -212,40 +214,27 @@ mod tests {
 
     #[test]
     fn eight_digit_lines_give_both_quad_keys() {
-        let keys = (0x4321, 0x2165);
-        assert_eq!(
-            eight_digit_lines(b"1\n2\n3\n4\n5\n6\n1\n2\n", b'0', b'9'),
-            Some(keys)
-        );
-        assert_eq!(
-            eight_digit_lines(b"1\n2\n3\n4\n5\n6\n1\n2\n", b'1', b'6'),
-            Some(keys)
-        );
-        // A digit out of range, a CR, a two-digit line, a shift by one byte.
-        assert_eq!(
-            eight_digit_lines(b"1\n2\n3\n4\n5\n6\n1\n2\n", b'2', b'6'),
-            None
-        );
-        assert_eq!(
-            eight_digit_lines(b"1\n2\n3\n4\n5\n6\n1\n2\n", b'1', b'5'),
-            None
-        );
-        assert_eq!(
-            eight_digit_lines(b"1\n2\n3\n4\n5\r6\n1\n2\n", b'0', b'9'),
-            None
-        );
-        assert_eq!(
-            eight_digit_lines(b"1\n2\n3\n4\n56\n\n1\n2\n", b'0', b'9'),
-            None
-        );
-        assert_eq!(
-            eight_digit_lines(b"\n1\n2\n3\n4\n5\n6\n1\n2", b'0', b'9'),
-            None
-        );
-        assert_eq!(
-            eight_digit_lines(b"0\n0\n0\n0\n9\n9\n9\n9\n", b'0', b'9'),
-            Some((0, 0x9999))
-        );
+        let d6: &[u8; 16] = b"1\n2\n3\n4\n5\n6\n1\n2\n";
+        // (16 bytes, lo, hi, the keys expected)
+        type Case = (&'static [u8; 16], u8, u8, Option<(u64, u64)>);
+        let cases: [Case; 8] = [
+            (d6, b'0', b'9', Some((0x4321, 0x2165))),
+            (d6, b'1', b'6', Some((0x4321, 0x2165))),
+            (b"0\n0\n0\n0\n9\n9\n9\n9\n", b'0', b'9', Some((0, 0x9999))),
+            // A digit out of range, a CR, a two-digit line, a shift by one.
+            (d6, b'2', b'6', None),
+            (d6, b'1', b'5', None),
+            (b"1\n2\n3\n4\n5\r6\n1\n2\n", b'0', b'9', None),
+            (b"1\n2\n3\n4\n56\n\n1\n2\n", b'0', b'9', None),
+            (b"\n1\n2\n3\n4\n5\n6\n1\n2", b'0', b'9', None),
+        ];
+        for (window, lo, hi, want) in cases {
+            assert_eq!(
+                eight_digit_lines(window, lo, hi),
+                want,
+                "{window:?} {lo} {hi}"
+            );
+        }
     }
 
     #[test]
