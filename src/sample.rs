@@ -185,19 +185,24 @@ pub struct AliasTable {
     layout: Layout,
     /// j: there are 2^j columns.
     column_bits: u32,
-    /// c: the coin's bits.
-    coin_bits: u32,
-    /// Up to K = 512, every outcome: `rolls[column << c | coin]` is the
-    /// face, or `TIE | column` when the coin equals the top c bits of the
-    /// column's threshold.
-    rolls: Option<Box<[u16]>>,
-    /// Beyond K = 512: `alias[c] << 8 | (T_c >> (64 − c))` for each column
-    /// c: 4 bytes a column, so 2^14 columns fit in 64 KB.
-    packed: Vec<u32>,
+    /// How a field is decided: a table up to K = 512, packed columns beyond.
+    decide: Decide,
     /// T_c of each column, for the ties.
     threshold: Vec<u64>,
     /// The alias of each column, for the ties.
     alias: Vec<u32>,
+}
+
+/// What decides a roll of an [`AliasTable`] from its field.
+#[derive(Debug, Clone)]
+enum Decide {
+    /// Up to K = 512, every outcome: `rolls[column << c | coin]` is the
+    /// face, or `TIE | column` when the coin equals the top c bits of the
+    /// column's threshold.
+    Table(Box<[u16]>),
+    /// Beyond K = 512: `alias[c] << 8 | (T_c >> (64 − c))` for each column
+    /// c: 4 bytes a column, so 2^14 columns fit in 64 KB.
+    Packed(Box<[u32]>),
 }
 
 /// How a loaded die's rolls are cut from a 64-bit word (see [`AliasTable`]).
@@ -292,8 +297,7 @@ impl AliasTable {
             })
             .collect();
         let top = |t: u64| t >> (64 - coin_bits);
-        let (mut rolls, mut packed) = (None, Vec::new());
-        if matches!(layout, Layout::Fields12 | Layout::Fields16) {
+        let decide = if matches!(layout, Layout::Fields12 | Layout::Fields16) {
             let coins = 1usize << coin_bits;
             let mut table = vec![0u16; columns * coins].into_boxed_slice();
             for (c, (&t, &a)) in threshold.iter().zip(&alias).enumerate() {
@@ -306,23 +310,28 @@ impl AliasTable {
                     };
                 }
             }
-            rolls = Some(table);
+            Decide::Table(table)
         } else {
-            packed = threshold
-                .iter()
-                .zip(&alias)
-                .map(|(&t, &a)| a << 8 | top(t) as u32)
-                .collect();
-        }
+            Decide::Packed(
+                threshold
+                    .iter()
+                    .zip(&alias)
+                    .map(|(&t, &a)| a << 8 | top(t) as u32)
+                    .collect(),
+            )
+        };
         AliasTable {
             layout,
             column_bits,
-            coin_bits,
-            rolls,
-            packed,
+            decide,
             threshold,
             alias,
         }
+    }
+
+    /// The coin's bits c.
+    fn coin_bits(&self) -> u32 {
+        self.layout.coin_bits(self.column_bits)
     }
 
     /// Rolls drawn from each 64-bit word.
@@ -346,12 +355,20 @@ impl AliasTable {
     pub fn fill_batches(&self, rng: &mut DiceRng, out: &mut [u32]) {
         let mut local = rng.clone();
         // Constant field widths and counts: fixed shifts, unrolled loops.
-        match (self.layout, self.coin_bits) {
-            (Layout::Fields12, _) => self.table_words::<5, 12>(&mut local, out),
-            (Layout::Fields16, _) => self.table_words::<4, 16>(&mut local, out),
-            (Layout::Fields21, 8) => self.packed_words::<3, 21, 8>(&mut local, out),
-            (Layout::Fields21, _) => self.packed_words::<3, 21, 7>(&mut local, out),
-            (Layout::Fields32, _) => self.packed_words::<2, 32, 8>(&mut local, out),
+        match (&self.decide, self.layout, self.coin_bits()) {
+            (Decide::Table(rolls), Layout::Fields12, _) => {
+                self.table_words::<5, 12>(rolls, &mut local, out)
+            }
+            (Decide::Table(rolls), _, _) => self.table_words::<4, 16>(rolls, &mut local, out),
+            (Decide::Packed(packed), Layout::Fields21, 8) => {
+                self.packed_words::<3, 21, 8>(packed, &mut local, out)
+            }
+            (Decide::Packed(packed), Layout::Fields21, _) => {
+                self.packed_words::<3, 21, 7>(packed, &mut local, out)
+            }
+            (Decide::Packed(packed), _, _) => {
+                self.packed_words::<2, 32, 8>(packed, &mut local, out)
+            }
         }
         *rng = local;
     }
@@ -359,11 +376,13 @@ impl AliasTable {
     /// Words of `N` fields of `B ≤ 16` bits, each decided by one load from
     /// the table of rolls, indexed by the field's low j + c bits.
     #[inline(always)]
-    fn table_words<const N: usize, const B: u32>(&self, rng: &mut DiceRng, out: &mut [u32]) {
+    fn table_words<const N: usize, const B: u32>(
+        &self,
+        rolls: &[u16],
+        rng: &mut DiceRng,
+        out: &mut [u32],
+    ) {
         debug_assert_eq!(out.len() % N, 0);
-        let Some(rolls) = &self.rolls else {
-            unreachable!("layouts of up to 16 bits have a table of rolls")
-        };
         // 2^(j+c) − 1, as the table's length so that indexing needs no check.
         let mask = rolls.len() - 1;
         let (chunks, _) = out.as_chunks_mut::<N>();
@@ -387,11 +406,11 @@ impl AliasTable {
     #[inline(always)]
     fn packed_words<const N: usize, const B: u32, const C: u32>(
         &self,
+        packed: &[u32],
         rng: &mut DiceRng,
         out: &mut [u32],
     ) {
         debug_assert_eq!(out.len() % N, 0);
-        let packed = &self.packed[..];
         // 2^j − 1, as the slice's length so that indexing needs no check.
         let columns = packed.len() - 1;
         let (chunks, _) = out.as_chunks_mut::<N>();
@@ -422,7 +441,7 @@ impl AliasTable {
     #[inline(never)]
     fn settle_ties(&self, rng: &mut DiceRng, word: u64, out: &mut [u32]) {
         let (_, b) = self.layout.fields();
-        let coin_bits = self.coin_bits;
+        let coin_bits = self.coin_bits();
         let columns = (1u64 << self.column_bits) - 1;
         let low = u64::MAX >> coin_bits;
         for (i, face) in out.iter_mut().enumerate() {
@@ -558,7 +577,7 @@ mod tests {
     /// the stream that the table and packed loops must reproduce.
     fn reference_word(table: &AliasTable, rng: &mut DiceRng) -> Vec<u32> {
         let (r, b) = table.layout.fields();
-        let (j, c) = (table.column_bits, table.coin_bits);
+        let (j, c) = (table.column_bits, table.coin_bits());
         let word = rng.next_u64();
         let mut faces = Vec::new();
         let mut ties = Vec::new();
