@@ -46,13 +46,6 @@ impl Limits {
         }
         (b'0' + self.min as u8, b'0' + self.max.min(9) as u8)
     }
-
-    /// Bit d set when the one-digit face d is accepted.
-    fn digit_mask(self) -> u32 {
-        (0..10u32)
-            .filter(|&d| d >= self.min && d <= self.max)
-            .fold(0, |m, d| m | 1 << d)
-    }
 }
 
 /// Faces below this value pair up in a dense table.
@@ -327,27 +320,23 @@ fn short_lines(
 
 /// The quad key of `word` (8 bytes) when it holds four one-digit lines, the
 /// digits as nibbles d0 | d1 << 4 | d2 << 8 | d3 << 12; with `check`, only
-/// when every digit is set in `digits_ok`.
+/// when every digit is within `digits` (ASCII bounds, as
+/// [`Limits::digit_range`] gives them).
 #[inline(always)]
-fn quad_key(word: &[u8], digits_ok: u32, check: bool) -> Option<u64> {
+fn quad_key(word: &[u8], digits: (u8, u8), check: bool) -> Option<u64> {
     let w = u64::from_le_bytes(word.try_into().ok()?);
     if !four_digit_lines(w) {
         return None;
     }
     let key = (w & 0xF) | (w >> 12 & 0xF0) | (w >> 24 & 0xF00) | (w >> 36 & 0xF000);
-    let d = |i: u64| (key >> (4 * i) & 0xF) as u32;
-    let ok = !check
-        || (digits_ok >> d(0))
-            & (digits_ok >> d(1))
-            & (digits_ok >> d(2))
-            & (digits_ok >> d(3))
-            & 1
-            == 1;
+    let accepted = u64::from(digits.0.wrapping_sub(b'0'))..=u64::from(digits.1.wrapping_sub(b'0'));
+    let ok = !check || (0..4).all(|i| accepted.contains(&(key >> (4 * i) & 0xF)));
     ok.then_some(key)
 }
 
-/// Counts the run of words of four one-digit lines at `pos` (digits in
-/// `digits_ok` when `CHECK`; `digits` holds the same set as ASCII bounds),
+/// Counts the run of words of four one-digit lines at `pos` (digits within
+/// the ASCII bounds `digits`, checked in the word-at-a-time step only when
+/// `CHECK`),
 /// each as one quad and one pair linking it to the previous roll `*prev`,
 /// which must be below [`SMALL`]. Returns the bytes consumed (8 per word).
 /// Two words at a time while they last (one vector compare checks both and
@@ -356,7 +345,6 @@ fn quad_key(word: &[u8], digits_ok: u32, check: bool) -> Option<u64> {
 fn quad_run<const CHECK: bool>(
     bytes: &[u8],
     start: usize,
-    digits_ok: u32,
     digits: (u8, u8),
     prev: &mut u32,
     quads: &mut [u64; 1 << 16],
@@ -377,7 +365,7 @@ fn quad_run<const CHECK: bool>(
     }
     while let Some(key) = bytes
         .get(pos..pos + 8)
-        .and_then(|word| quad_key(word, digits_ok, CHECK))
+        .and_then(|word| quad_key(word, digits, CHECK))
     {
         quads[key as usize & 0xFFFF] += 1;
         small[(row | (key & 0xF) as usize) % (SMALL * SMALL)] += 1;
@@ -412,11 +400,10 @@ pub fn scan(bytes: &[u8], limits: Limits, acc: &mut Scan) -> usize {
     ) else {
         unreachable!("the tables are allocated at their fixed sizes")
     };
-    // Runs of one-digit lines go four at a time; anything else a line at a
-    // time. The digit mask is all ones unless --faces narrows it.
-    let digits_ok = limits.digit_mask();
+    // Runs of one-digit lines go eight or four at a time; anything else a
+    // line at a time. The digits are all of 0..9 unless --faces narrows them.
     let digits = limits.digit_range();
-    let check_digits = digits_ok != 0x3FF;
+    let check_digits = digits != (b'0', b'9');
     let mut prev = *last;
     let mut pos = 0;
     let mut lines = 0u64;
@@ -431,8 +418,8 @@ pub fn scan(bytes: &[u8], limits: Limits, acc: &mut Scan) -> usize {
     while pos < n {
         if (prev as usize) < SMALL {
             let used = match check_digits {
-                false => quad_run::<false>(bytes, pos, digits_ok, digits, &mut prev, quads, small),
-                true => quad_run::<true>(bytes, pos, digits_ok, digits, &mut prev, quads, small),
+                false => quad_run::<false>(bytes, pos, digits, &mut prev, quads, small),
+                true => quad_run::<true>(bytes, pos, digits, &mut prev, quads, small),
             };
             if used > 0 {
                 pos += used;
@@ -444,7 +431,7 @@ pub fn scan(bytes: &[u8], limits: Limits, acc: &mut Scan) -> usize {
         // face: one word at a time, the pair through `pair`.
         if let Some(key) = bytes
             .get(pos..pos + 8)
-            .and_then(|word| quad_key(word, digits_ok, check_digits))
+            .and_then(|word| quad_key(word, digits, check_digits))
         {
             quads[key as usize & 0xFFFF] += 1;
             pair(small, other, prev, (key & 0xF) as u32);
