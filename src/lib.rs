@@ -3,6 +3,7 @@
 //! The library holds one module per concern; `src/main.rs` only parses the
 //! command line and maps the result of [`run`] to an exit code.
 //!
+//! - [`model`]: the die (faces and probabilities) that is rolled or tested against;
 //! - [`read`]: reading roll logs and count tables into per-group, per-face counts;
 //! - [`softmax`]: softmax, log-sum-exp, cross-entropy and its gradient;
 //! - [`optim`]: fitting logits by gradient descent;
@@ -20,6 +21,7 @@ pub mod cli;
 pub mod cmd;
 pub mod error;
 pub mod io;
+pub mod model;
 pub mod optim;
 pub mod plot;
 pub mod read;
