@@ -4,8 +4,10 @@
 
 use anyhow::{bail, Result};
 
+use super::evidence::*;
+use super::options::AnalysisOptions;
 use super::types::*;
-use super::{empirical, smoothed, verdict, AnalysisOptions};
+use super::verdict;
 use crate::error::UsageError;
 use crate::optim::{self, Fit};
 use crate::read::Group;
@@ -17,6 +19,18 @@ use crate::stats::{bayes, contingency, exact, gof, info, power};
 pub const SERIAL_MAX_FACES: usize = 2000;
 /// Below this many faces Sison–Glaz's Edgeworth approximation is weaker.
 pub const SISON_GLAZ_MIN_K: usize = 7;
+
+/// The closed-form MLE p_k = n_k / N (N > 0).
+pub fn empirical(counts: &[u64], n: u64) -> Vec<f64> {
+    let n = n as f64;
+    counts.iter().map(|&c| c as f64 / n).collect()
+}
+
+/// The add-α estimate (n_k + α)/(N + Kα).
+pub fn smoothed(counts: &[u64], n: u64, alpha: f64) -> Vec<f64> {
+    let total = n as f64 + alpha * counts.len() as f64;
+    counts.iter().map(|&c| (c as f64 + alpha) / total).collect()
+}
 
 /// Fits and tests one die.
 pub(super) fn analyse_die(

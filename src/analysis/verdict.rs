@@ -18,7 +18,7 @@
 
 use serde::Serialize;
 
-use super::types::{FaceRow, MaybeTest, Tests};
+use super::evidence::{FaceRow, MaybeTest, Tests};
 
 /// The test whose p-value decides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -161,7 +161,7 @@ pub fn decide(tests: &Tests, faces: &[FaceRow], n: u64, alpha: f64, intervals: b
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::types::{Exact, Test};
+    use crate::analysis::evidence::{Exact, Test};
     use crate::stats::{gof, TestResult};
 
     fn tests_for(counts: &[u64], null: &[f64]) -> Tests {
