@@ -10,7 +10,10 @@
 
 use super::elementary::{log1pmx, log1pmx_with, stirlerr};
 use super::gamma::{erfcx, gamma_tails};
-use super::{lentz_step, Tails, EPS, MAX_ITER, SQRT_PI, TINY, TWO_PI};
+use super::{lentz_step, Tails, SQRT_PI, TWO_PI};
+use crate::tolerance::{
+    LARGE_B_MAX_TERMS, NEGLIGIBLE, SERIES_EPS, SERIES_MAX_ITER, TINY, UNIFORM_MAX_TERMS,
+};
 
 /// ln[xᵃ (1−x)ᵇ / B(a, b)] in Loader's saddle-point form.
 ///
@@ -56,7 +59,7 @@ fn beta_cf(a: f64, b: f64, x: f64) -> f64 {
     d = 1.0 / d;
     let mut h = d;
     let mut m = 1.0;
-    for _ in 0..MAX_ITER {
+    for _ in 0..SERIES_MAX_ITER {
         let m2 = 2.0 * m;
         h *= lentz_step(
             &mut c,
@@ -71,7 +74,7 @@ fn beta_cf(a: f64, b: f64, x: f64) -> f64 {
             1.0,
         );
         h *= del;
-        if (del - 1.0).abs() <= EPS {
+        if (del - 1.0).abs() <= SERIES_EPS {
             break;
         }
         m += 1.0;
@@ -141,8 +144,6 @@ const UNIFORM_MIN: f64 = 1000.0;
 /// used: the power series of ω/u converges for |ω| < √(2π) ≈ 2.5 or more,
 /// so its terms fall at least like 0.4ⁿ here.
 const UNIFORM_MAX_OMEGA: f64 = 1.0;
-/// Terms of the expansion before giving up (and falling back).
-const UNIFORM_TERMS: usize = 64;
 
 /// I_x(a, b) and its complement for large a and b near the bulk, by the
 /// uniform (error-function) asymptotic expansion (Temme 1975, Math. Comp.
@@ -179,7 +180,7 @@ const UNIFORM_TERMS: usize = 64;
 /// in logarithms, so tails far below 1e-300 keep their logarithms.
 ///
 /// Returns `None` outside its domain (y > [`UNIFORM_MAX_OMEGA`], or no
-/// convergence in [`UNIFORM_TERMS`] terms), leaving the caller to its other
+/// convergence in [`UNIFORM_MAX_TERMS`] terms), leaving the caller to its other
 /// routes.
 fn beta_tails_uniform(a: f64, b: f64, x: f64) -> Option<Tails> {
     let s = a + b;
@@ -204,9 +205,9 @@ fn beta_tails_uniform(a: f64, b: f64, x: f64) -> Option<Tails> {
     }
     let sigma = if u < 0.0 { -1.0 } else { 1.0 };
     // u[n]: coefficients of u(ω); sq[m] = Σ_{i+j=m} u_i u_j; phi[n]: of ω/u.
-    let mut uc = [0.0f64; UNIFORM_TERMS + 2];
-    let mut sq = [0.0f64; UNIFORM_TERMS + 3];
-    let mut phi = [0.0f64; UNIFORM_TERMS + 1];
+    let mut uc = [0.0f64; UNIFORM_MAX_TERMS + 2];
+    let mut sq = [0.0f64; UNIFORM_MAX_TERMS + 3];
+    let mut phi = [0.0f64; UNIFORM_MAX_TERMS + 1];
     uc[1] = 1.0;
     sq[2] = 1.0;
     phi[0] = 1.0;
@@ -224,7 +225,7 @@ fn beta_tails_uniform(a: f64, b: f64, x: f64) -> Option<Tails> {
     let mut rest_sum = 0.0; // Σ_{n≥1}
     let mut y_pow = 1.0; // y^{n−1}
     let mut small_run = 0;
-    for n in 1..=UNIFORM_TERMS {
+    for n in 1..=UNIFORM_MAX_TERMS {
         // u_{n+1} from the equation at m = n + 2.
         let m = n + 2;
         let rest: f64 = (2..=m - 2).map(|i| uc[i] * uc[m - i]).sum();
@@ -243,7 +244,7 @@ fn beta_tails_uniform(a: f64, b: f64, x: f64) -> Option<Tails> {
         };
         let term = if n % 2 == 1 { sigma } else { 1.0 } * phi[n] * t_n;
         rest_sum += term;
-        if term.abs() <= 1e-17 * (t0 + rest_sum).abs() {
+        if term.abs() <= NEGLIGIBLE * (t0 + rest_sum).abs() {
             small_run += 1;
             if small_run >= 2 {
                 let delta = stirlerr(s) - stirlerr(a) - stirlerr(b);
@@ -314,8 +315,7 @@ fn beta_tails_large_b(a: f64, b: f64, x: f64) -> Tails {
         0.0,
         c / 479_001_600.0,
     ];
-    const TERMS: usize = 120;
-    let mut e = [0.0f64; TERMS];
+    let mut e = [0.0f64; LARGE_B_MAX_TERMS];
     e[0] = 1.0;
     let base = gamma_tails(a, u);
     let mut lower = 1.0;
@@ -331,7 +331,7 @@ fn beta_tails_large_b(a: f64, b: f64, x: f64) -> Tails {
             0.0
         }
     };
-    for j in 1..TERMS {
+    for j in 1..LARGE_B_MAX_TERMS {
         // e_j = (1/j) Σ_k k L_k e_{j−k}
         let mut acc = 0.0;
         for k in 2..=j.min(10) {
@@ -347,7 +347,7 @@ fn beta_tails_large_b(a: f64, b: f64, x: f64) -> Tails {
         let du = e[j] * weight * ratio(g.ln_upper, base.ln_upper);
         lower += dl;
         upper += du;
-        if dl.abs() <= 1e-17 * lower.abs() && du.abs() <= 1e-17 * upper.abs() {
+        if dl.abs() <= NEGLIGIBLE * lower.abs() && du.abs() <= NEGLIGIBLE * upper.abs() {
             break;
         }
     }

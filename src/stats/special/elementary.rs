@@ -2,6 +2,7 @@
 //! functions rest on: ln(1+x) − x, eˣ − 1 − x, Stirling's error and ln Γ.
 
 use super::LN_SQRT_2PI;
+use crate::tolerance::{EXPM1MX_MAX_N, LOG1PMX_MAX_ODD, NEGLIGIBLE};
 use statrs::function::gamma::ln_gamma as statrs_ln_gamma;
 
 /// ln(1 + x) − x without cancellation for small |x| (x ≥ −1).
@@ -19,10 +20,10 @@ pub(crate) fn log1pmx(x: f64) -> f64 {
     let mut power = r * r2;
     let mut sum = 0.0;
     let mut odd = 3.0;
-    while odd < 200.0 {
+    while odd < LOG1PMX_MAX_ODD {
         let term = power / odd;
         sum += term;
-        if term.abs() <= sum.abs() * 1e-17 {
+        if term.abs() <= sum.abs() * NEGLIGIBLE {
             break;
         }
         power *= r2;
@@ -55,10 +56,10 @@ pub(crate) fn expm1mx(x: f64) -> f64 {
     let mut term = 0.5 * x * x;
     let mut sum = term;
     let mut n = 3.0;
-    while n < 40.0 {
+    while n < EXPM1MX_MAX_N {
         term *= x / n;
         sum += term;
-        if term.abs() <= sum.abs() * 1e-17 {
+        if term.abs() <= sum.abs() * NEGLIGIBLE {
             break;
         }
         n += 1.0;

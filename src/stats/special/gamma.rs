@@ -8,7 +8,8 @@
 //! xᵃe⁻ˣ/Γ(a) is built in Loader's saddle-point form.
 
 use super::elementary::{ln_gamma, log1pmx_with, stirlerr};
-use super::{lentz_step, Tails, EPS, MAX_ITER, SQRT_PI, TINY, TWO_PI};
+use super::{lentz_step, Tails, SQRT_PI, TWO_PI};
+use crate::tolerance::{ERFCX_SERIES_MAX_N, NEGLIGIBLE, SERIES_EPS, SERIES_MAX_ITER, TINY};
 
 /// At or above this shape parameter the incomplete gamma functions use
 /// Temme's uniform expansion (whose first omitted term is below 1e-15
@@ -31,10 +32,10 @@ pub(crate) fn erfcx(y: f64) -> f64 {
         let mut term = y;
         let mut sum = y;
         let mut n = 0.0;
-        while n < 200.0 {
+        while n < ERFCX_SERIES_MAX_N {
             term *= 2.0 * y2 / (2.0 * n + 3.0);
             sum += term;
-            if term <= sum * 1e-17 {
+            if term <= sum * NEGLIGIBLE {
                 break;
             }
             n += 1.0;
@@ -60,11 +61,11 @@ fn gamma_cf(a: f64, x: f64) -> f64 {
     let mut d = 1.0 / b;
     let mut h = d;
     let mut i = 1.0;
-    for _ in 0..MAX_ITER {
+    for _ in 0..SERIES_MAX_ITER {
         b += 2.0;
         let del = lentz_step(&mut c, &mut d, -i * (i - a), b);
         h *= del;
-        if (del - 1.0).abs() <= EPS {
+        if (del - 1.0).abs() <= SERIES_EPS {
             break;
         }
         i += 1.0;
@@ -82,11 +83,11 @@ fn gamma_series(a: f64, x: f64) -> f64 {
     let mut ap = a;
     let mut del = 1.0 / a;
     let mut sum = del;
-    for _ in 0..MAX_ITER {
+    for _ in 0..SERIES_MAX_ITER {
         ap += 1.0;
         del *= x / ap;
         sum += del;
-        if del.abs() <= sum.abs() * EPS {
+        if del.abs() <= sum.abs() * SERIES_EPS {
             break;
         }
     }

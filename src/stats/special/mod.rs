@@ -45,20 +45,14 @@ pub(crate) use beta::{beta_ln_density, beta_tails};
 pub(crate) use elementary::{expm1mx_over_x, ln_gamma, log1pmx, stirlerr};
 pub(crate) use gamma::{gamma_ln_density, gamma_tails, gamma_tails_diff};
 
+use crate::tolerance::TINY;
+
 /// ½ ln(2π).
 pub(crate) const LN_SQRT_2PI: f64 = 0.918_938_533_204_672_8;
 /// √π.
 const SQRT_PI: f64 = 1.772_453_850_905_516;
 /// 2π.
 const TWO_PI: f64 = std::f64::consts::TAU;
-/// Relative convergence tolerance of the series and continued fractions.
-const EPS: f64 = 2.0 * f64::EPSILON;
-/// Guard against division by zero in modified Lentz.
-const TINY: f64 = 1e-300;
-/// Iteration cap for every series and continued fraction; never reached by
-/// the arguments that diceml produces (the worst, a continued fraction at
-/// the median of Beta(1e17, 1e17), needs a few million).
-const MAX_ITER: usize = 50_000_000;
 
 /// Both tails of a distribution at one point, each with its logarithm.
 ///
