@@ -3,9 +3,11 @@
 //! against division by zero, tie tolerances and iteration caps, each with
 //! what it guards and why it has its value.
 //!
-//! The modules that use them: [`crate::optim`] (the fit),
-//! [`crate::stats`] (its `special` functions, [`crate::stats::dist`]'s
-//! quantile solver, [`crate::stats::exact`], [`crate::stats::power`]).
+//! The modules that use them: `optim` (the fit) and `stats` (its `special`
+//! functions, the quantile solver of `stats::dist`, `stats::exact`,
+//! `stats::power`). This module imports nothing, so that every layer may
+//! use it (its docs name those modules in plain text, not as links, for
+//! the same reason).
 //!
 //! Not here, on purpose: the switch points between methods (e.g. Temme's
 //! expansion for a ≥ 1e5, the uniform beta expansion for min(a, b) ≥ 1000,
