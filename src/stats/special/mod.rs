@@ -61,9 +61,13 @@ const TWO_PI: f64 = std::f64::consts::TAU;
 /// itself underflows to 0. A tail that is exactly 0 has logarithm −∞.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Tails {
+    /// The lower tail P(X ≤ x).
     pub lower: f64,
+    /// The upper tail P(X > x).
     pub upper: f64,
+    /// ln of the lower tail.
     pub ln_lower: f64,
+    /// ln of the upper tail.
     pub ln_upper: f64,
 }
 
@@ -90,8 +94,8 @@ impl Tails {
         }
     }
 
-    /// The point mass: all probability below (`at_or_above = true`) or
-    /// above the point.
+    /// The point mass: all probability in the lower tail
+    /// (`lower_is_one = true`) or all in the upper one.
     fn certain(lower_is_one: bool) -> Self {
         if lower_is_one {
             Tails {
