@@ -7,6 +7,7 @@
 //! - [`read`]: reading roll logs and count tables into per-group, per-face counts;
 //! - [`softmax`]: softmax, log-sum-exp, cross-entropy and its gradient;
 //! - [`optim`]: fitting logits by gradient descent;
+//! - [`tolerance`]: every tolerance and accuracy constant of the math;
 //! - [`sample`]: the pinned generator and the die samplers;
 //! - [`stats`]: goodness-of-fit tests, intervals and the Bayesian view;
 //! - [`analysis`]: from counts to the fit and statistics of each die;
@@ -29,6 +30,7 @@ pub mod report;
 pub mod sample;
 pub mod softmax;
 pub mod stats;
+pub mod tolerance;
 pub mod ui;
 
 /// Runs one parsed command line.
