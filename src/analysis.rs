@@ -8,10 +8,9 @@
 use anyhow::{bail, Result};
 use serde::Serialize;
 
+use crate::dataset::{Dataset, Group, Kind, Skipped};
 use crate::error::UsageError;
 use crate::optim::{self, Fit, FitOptions};
-use crate::read::domain::Kind;
-use crate::read::{Dataset, Group, Skipped};
 use crate::softmax;
 use crate::stats::adjust::{adjust, Adjust};
 use crate::stats::ci::{self, CiMethod};

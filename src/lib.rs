@@ -4,6 +4,7 @@
 //! command line and maps the result of [`run`] to an exit code.
 //!
 //! - [`read`]: reading roll logs and count tables into per-group, per-face counts;
+//! - [`dataset`]: those counts as plain data, what every later stage works on;
 //! - [`softmax`]: softmax, log-sum-exp, cross-entropy and its gradient;
 //! - [`optim`]: fitting logits by gradient descent;
 //! - [`sample`]: the pinned generator and the die samplers;
@@ -18,6 +19,7 @@
 pub mod analysis;
 pub mod cli;
 pub mod cmd;
+pub mod dataset;
 pub mod error;
 pub mod io;
 pub mod optim;

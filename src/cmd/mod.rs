@@ -10,7 +10,8 @@ pub mod simulate;
 use anyhow::Result;
 
 use crate::cli::InputArgs;
-use crate::read::{self, Dataset};
+use crate::dataset::Dataset;
+use crate::read;
 use crate::ui::{Ui, PROGRESS_FROM_BYTES};
 
 /// Reads the inputs of `fit` or `count`, with a progress bar for large

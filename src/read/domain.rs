@@ -10,6 +10,8 @@
 
 use std::collections::HashMap;
 
+use crate::dataset::Kind;
+
 /// The largest integer face, and the most distinct labels, diceml accepts:
 /// one stray huge number must not make K (and the memory for the counts)
 /// explode.
@@ -29,16 +31,6 @@ impl Invalid {
     pub fn new(key: &'static str, message: String) -> Self {
         Invalid { key, message }
     }
-}
-
-/// The kind of faces a log has.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    /// Whole numbers.
-    Integer,
-    /// Text labels.
-    Labels,
 }
 
 /// The faces of the die being read.

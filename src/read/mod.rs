@@ -22,11 +22,12 @@ use std::sync::Arc;
 
 use anyhow::Result;
 
+use crate::dataset::Dataset;
 use crate::error::UsageError;
 use crate::io;
 use domain::{looks_integer, parse_u64, show, Domain, Invalid};
 use records::{Record, RecordReader};
-pub use tally::{Dataset, Group, Skipped, Tally};
+pub use tally::Tally;
 
 /// Which column holds something: by header name or 1-based index.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,13 +1,14 @@
 //! Accumulating counts: per group, per face, with the pairs of consecutive
-//! rolls (for the serial test) and the rows skipped as invalid.
+//! rolls (for the serial test) and the rows skipped as invalid; finished,
+//! they are a [`Dataset`].
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use anyhow::{bail, Result};
-use serde::Serialize;
 
-use super::domain::{show, Domain, Invalid, Kind, MAX_FACE};
+use super::domain::{show, Domain, Invalid, MAX_FACE};
 use super::fast::Scan;
+use crate::dataset::{Dataset, Group, Kind, Skipped};
 
 /// Faces below this index have their consecutive-roll pairs counted in a
 /// dense table once a group has more than [`DENSE_AFTER`] rolls; until then,
@@ -108,51 +109,8 @@ struct GroupTally {
     pairs: PairCounts,
 }
 
-/// Rows skipped by `--skip-invalid`, by reason.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Skipped {
-    /// How many rows were skipped.
-    pub rows: u64,
-    /// How many for each reason.
-    pub reasons: BTreeMap<String, u64>,
-    /// The first few skipped rows, as `file:line: what`.
-    pub examples: Vec<String>,
-}
-
 /// How many skipped rows are quoted in [`Skipped::examples`].
 pub const SKIPPED_EXAMPLES: usize = 10;
-
-/// Counts of one group (the whole input when there is no `--by`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Group {
-    /// The group's value in the `--by` column; `None` without `--by`.
-    pub name: Option<String>,
-    /// Count of each face of the die, in the order of [`Dataset::faces`].
-    pub counts: Vec<u64>,
-    /// N = Σ counts.
-    pub n: u64,
-    /// Consecutive-roll pairs ((previous face, face) as indices into
-    /// [`Dataset::faces`], count), sorted; `None` for count tables, which
-    /// carry no order.
-    pub pairs: Option<Vec<((usize, usize), u64)>>,
-}
-
-/// Everything read from the inputs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Dataset {
-    /// The die's faces, in report order.
-    pub faces: Vec<String>,
-    /// Integer or labelled faces.
-    pub kind: Kind,
-    /// True when K comes from the data rather than `--faces`/`--labels`.
-    pub k_inferred: bool,
-    /// The first header row read, if any.
-    pub header: Option<String>,
-    /// The groups in first-seen order (one, unnamed, without `--by`).
-    pub groups: Vec<Group>,
-    /// Rows skipped by `--skip-invalid`.
-    pub skipped: Skipped,
-}
 
 /// The accumulator behind [`Dataset`].
 #[derive(Debug, Clone)]

@@ -46,7 +46,7 @@ fn options() -> impl Strategy<Value = ReadOptions> {
         )
 }
 
-fn read(bytes: Vec<u8>, options: &ReadOptions) -> anyhow::Result<diceml::read::Dataset> {
+fn read(bytes: Vec<u8>, options: &ReadOptions) -> anyhow::Result<diceml::dataset::Dataset> {
     let mut tally = Tally::new(
         Domain::new(options.faces, options.labels.as_deref()),
         options.skip_invalid,
@@ -220,7 +220,7 @@ proptest! {
 fn read_file(
     path: &std::path::Path,
     options: &ReadOptions,
-) -> anyhow::Result<diceml::read::Dataset> {
+) -> anyhow::Result<diceml::dataset::Dataset> {
     let mut tally = Tally::new(
         Domain::new(options.faces, options.labels.as_deref()),
         options.skip_invalid,
