@@ -15,6 +15,11 @@
 //! - [`io`]: files and standard streams;
 //! - [`ui`]: colour, terminal width and progress bars;
 //! - [`cmd`]: one module per subcommand, wiring the above together.
+//!
+//! `unsafe` code is denied everywhere but in the scanners' SIMD masks and
+//! CPU dispatch (`read/scan/`), which allow it file by file.
+
+#![deny(unsafe_code)]
 
 pub mod analysis;
 pub mod cli;

@@ -224,8 +224,8 @@ impl Domain {
 
     /// The faces the fast path may accept, when it may run at all: integer
     /// (or not yet decided) domains only.
-    pub fn fast_limits(&self) -> Option<super::fast::Limits> {
-        let open = super::fast::Limits {
+    pub fn fast_limits(&self) -> Option<super::scan::Limits> {
+        let open = super::scan::Limits {
             min: 0,
             max: MAX_FACE as u32,
         };
@@ -233,7 +233,7 @@ impl Domain {
             Domain::Undecided => Some(open),
             Domain::Integer {
                 declared: Some(k), ..
-            } => Some(super::fast::Limits {
+            } => Some(super::scan::Limits {
                 min: 1,
                 max: *k as u32,
             }),

@@ -2,21 +2,20 @@
 //!
 //! The pieces: [`records`] splits CSV into records with physical line
 //! numbers; [`domain`] decides what a face is; [`tally`] accumulates counts,
-//! serial pairs and skipped rows. This module chooses the columns and the
+//! serial pairs and skipped rows; [`scan`] is the fast path. This module chooses the columns and the
 //! header, and feeds every row of every input to the tally. Every row is
 //! counted, or reported as skipped (`--skip-invalid`), or stops the run with
 //! `file:line: what`; nothing is dropped silently, and memory grows only
 //! with the number of distinct faces and groups.
 
-pub mod classify;
 pub mod domain;
-pub mod fast;
 pub mod records;
+pub mod scan;
 pub mod tally;
 
 use std::fs::File;
 use std::io::BufRead;
-use std::io::{BufReader, Cursor, Read, Seek, SeekFrom};
+use std::io::{BufReader, Cursor, Read};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -249,24 +248,20 @@ fn general_path<R: BufRead>(
 fn fast_path(
     reader: RecordReader<BufReader<Box<dyn Read>>>,
     file: Option<&File>,
-    plan: fast::Plan,
+    plan: scan::Plan,
     source: &str,
     options: &ReadOptions,
     tally: &mut Tally,
 ) -> Result<RecordReader<BufReader<Box<dyn Read>>>> {
-    const PARALLEL_FROM: u64 = 8 << 20;
     let (lines, consumed) = (reader.lines(), reader.consumed());
     let at = |e: Invalid| anyhow::anyhow!("{source}: {}", e.message);
-    let size = file.and_then(|f| f.metadata().ok()).map_or(0, |m| m.len());
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8);
-    if let Some(file) = file.filter(|_| threads > 1 && size > consumed + PARALLEL_FROM) {
-        let (scan, stopped) =
-            fast::scan_file_parallel(file, consumed, threads, plan, &options.progress)?;
+    let advance = |n| options.progress.advance(n);
+    if let Some((scan, rest)) = file
+        .map(|file| scan::scan_file(file, consumed, plan, &advance))
+        .transpose()?
+        .flatten()
+    {
         tally.merge_scan(&scan).map_err(at)?;
-        let mut rest = file.try_clone()?;
-        rest.seek(SeekFrom::Start(stopped.unwrap_or(size)))?;
         let rest: Box<dyn Read> = Box::new(Counted {
             inner: rest,
             progress: options.progress.clone(),
@@ -280,8 +275,8 @@ fn fast_path(
     let buffered = reader.into_inner();
     let pending = buffered.buffer().to_vec();
     let mut inner = buffered.into_inner();
-    let mut scan = fast::Scan::new();
-    let stopped = fast::scan_reader(&mut inner, pending, plan, &mut scan)?;
+    let mut scan = scan::Scan::new();
+    let stopped = scan::scan_reader(&mut inner, pending, plan, &mut scan)?;
     tally.merge_scan(&scan).map_err(at)?;
     let rest: Box<dyn Read> = if stopped.at_end {
         Box::new(Cursor::new(stopped.pending))
@@ -444,15 +439,15 @@ impl Layout {
 
     /// What the fast path may take of the rest of this input, if anything:
     /// integer faces (within `limits`) of a roll log without groups.
-    fn fast_plan(&self, limits: fast::Limits, options: &ReadOptions) -> Option<fast::Plan> {
+    fn fast_plan(&self, limits: scan::Limits, options: &ReadOptions) -> Option<scan::Plan> {
         let eligible =
             options.fast && self.by.is_none() && self.count.is_none() && options.labels.is_none();
-        let columns = (self.width > 1).then_some(fast::Columns {
+        let columns = (self.width > 1).then_some(scan::Columns {
             delimiter: options.delimiter,
             width: self.width,
             face: self.face,
         });
-        eligible.then_some(fast::Plan { limits, columns })
+        eligible.then_some(scan::Plan { limits, columns })
     }
 
     /// Counts one data row.
