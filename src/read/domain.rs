@@ -202,7 +202,8 @@ impl Domain {
     }
 
     /// Records that integer faces `min..=max` were seen (by the fast path,
-    /// which checked them against [`Domain::fast_limits`]).
+    /// which checked them against the limits the layout drew from this
+    /// domain).
     pub fn note_integers(&mut self, min: u64, max: u64) {
         if let Domain::Undecided = self {
             *self = Domain::Integer {
@@ -219,26 +220,6 @@ impl Domain {
         {
             *max_seen = Some(max_seen.map_or(max, |m| m.max(max)));
             *zero_seen |= min == 0;
-        }
-    }
-
-    /// The faces the fast path may accept, when it may run at all: integer
-    /// (or not yet decided) domains only.
-    pub fn fast_limits(&self) -> Option<super::scan::Limits> {
-        let open = super::scan::Limits {
-            min: 0,
-            max: MAX_FACE as u32,
-        };
-        match self {
-            Domain::Undecided => Some(open),
-            Domain::Integer {
-                declared: Some(k), ..
-            } => Some(super::scan::Limits {
-                min: 1,
-                max: *k as u32,
-            }),
-            Domain::Integer { .. } => Some(open),
-            Domain::Labels { .. } => None,
         }
     }
 
