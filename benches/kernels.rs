@@ -1,12 +1,12 @@
 //! Micro-benchmarks of diceml's kernels, through the library's public API:
 //!
 //! - `count/*`: counting an in-memory roll log (1,000,000 rolls of a d6 and
-//!   of a d20): the fast scanner [`fast::scan`] on the lines alone, and
-//!   [`read::read_input`] on the whole log (header included) with the fast
-//!   path on (`fast: true`, one thread: no file is given) and off
-//!   (`fast: false`, the general CSV record reader); and the same for the
+//!   of a d20): the fast scanner [`scan::scan`] on the lines alone, and
+//!   [`Reader::read`] on the whole log (header included) with the fast
+//!   path on (one thread: no file is given) and off
+//!   (`general_only: true`, the general CSV record reader); and the same for the
 //!   face column of a 3-column log (`ts,player,face`, 1,000,000 rows) with
-//!   [`fast::scan_columns`]. Throughput in bytes.
+//!   [`scan::scan_columns`]. Throughput in bytes.
 //! - `softmax_step/*`: `softmax_into` plus one gradient step
 //!   a ← a − η (q − p) at K = 6, 1000, 100000. Throughput in faces.
 //! - `sample/*`: about 4096 rolls of `UniformBatch::fill_batches` and of
@@ -22,15 +22,15 @@
 //! other tools are in `benches/compare.sh` and docs/performance.md.
 
 use std::hint::black_box;
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 use std::sync::Arc;
 
 use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{BenchmarkId, Criterion, Throughput};
 
-use diceml::read::domain::Domain;
-use diceml::read::fast::{self, Columns, Limits, Scan};
-use diceml::read::{self, ColumnSpec, ReadOptions, Tally};
+use diceml::io::Input;
+use diceml::read::scan::{self, Columns, Limits, Scan};
+use diceml::read::{ColumnSpec, Progress, ReadOptions, Reader};
 use diceml::sample::{seeded_rng, AliasTable, UniformBatch, MAX_BATCH};
 use diceml::softmax;
 
@@ -63,17 +63,23 @@ const OPEN: Limits = Limits {
     max: 1_000_000,
 };
 
-/// Counts `log` (header included) with `read_input`, no file handle.
-fn read_all(log: &Arc<[u8]>, fast: bool, column: Option<&str>) -> Tally {
+/// Counts `log` (header included) with [`Reader::read`], no file handle.
+fn read_all(log: &Arc<[u8]>, fast: bool, column: Option<&str>) -> Reader {
     let options = ReadOptions {
-        fast,
+        general_only: !fast,
         column: column.map(|c| ColumnSpec::Name(c.to_string())),
         ..ReadOptions::default()
     };
-    let mut tally = Tally::new(Domain::new(None, None), false);
-    let input: Box<dyn Read> = Box::new(Cursor::new(Arc::clone(log)));
-    read::read_input(input, None, "bench", &options, &mut tally).expect("a valid log");
-    tally
+    let mut reader = Reader::new(&options);
+    let input = Input {
+        reader: Box::new(Cursor::new(Arc::clone(log))),
+        name: "bench".into(),
+        file: None,
+    };
+    reader
+        .read(input, &Progress::default())
+        .expect("a valid log");
+    reader
 }
 
 fn counting<M: Measurement>(c: &mut Criterion<M>, tag: &str) {
@@ -87,7 +93,7 @@ fn counting<M: Measurement>(c: &mut Criterion<M>, tag: &str) {
         let mut acc = Scan::new();
         group.bench_function(BenchmarkId::new("fast_scan", format!("d{k}")), |b| {
             b.iter(|| {
-                let taken = fast::scan(black_box(&lines), OPEN, &mut acc);
+                let taken = scan::scan(black_box(&lines), OPEN, &mut acc);
                 assert_eq!(taken, lines.len());
             })
         });
@@ -126,7 +132,7 @@ fn counting<M: Measurement>(c: &mut Criterion<M>, tag: &str) {
     let mut acc = Scan::new();
     group.bench_function("fast_scan_columns/d6x3", |b| {
         b.iter(|| {
-            let taken = fast::scan_columns(black_box(&rows), OPEN, columns, &mut acc);
+            let taken = scan::scan_columns(black_box(&rows), OPEN, columns, &mut acc);
             assert_eq!(taken, rows.len());
         })
     });

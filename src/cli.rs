@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::model::{Die, MAX_FACE};
 use crate::optim;
-use crate::read::{ColumnSpec, ReadOptions};
+use crate::read::{ColumnSpec, Dialect, ReadOptions};
 use crate::stats::adjust::Adjust;
 use crate::stats::ci::CiMethod;
 
@@ -221,16 +221,17 @@ impl InputArgs {
     /// The reader's options.
     pub fn read_options(&self) -> ReadOptions {
         ReadOptions {
+            dialect: Dialect {
+                delimiter: self.delimiter.0,
+                no_header: self.no_header,
+            },
             counts: self.counts,
             column: self.column.clone(),
             by: self.by.clone(),
             faces: self.faces,
             labels: self.labels.as_ref().map(|l| l.0.clone()),
-            delimiter: self.delimiter.0,
-            no_header: self.no_header,
             skip_invalid: self.skip_invalid,
-            fast: true,
-            progress: crate::read::Progress::default(),
+            general_only: false,
         }
     }
 }

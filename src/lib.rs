@@ -5,6 +5,7 @@
 //!
 //! - [`model`]: the die (faces and probabilities) that is rolled or tested against;
 //! - [`read`]: reading roll logs and count tables into per-group, per-face counts;
+//! - [`dataset`]: those counts as plain data, what every later stage works on;
 //! - [`softmax`]: softmax, log-sum-exp, cross-entropy and its gradient;
 //! - [`optim`]: fitting logits by gradient descent;
 //! - [`tolerance`]: every tolerance and accuracy constant of the math;
@@ -16,10 +17,16 @@
 //! - [`io`]: files and standard streams;
 //! - [`ui`]: colour, terminal width and progress bars;
 //! - [`cmd`]: one module per subcommand, wiring the above together.
+//!
+//! `unsafe` code is denied everywhere but in the scanners' SIMD masks and
+//! CPU dispatch (`read/scan/`), which allow it file by file.
+
+#![deny(unsafe_code)]
 
 pub mod analysis;
 pub mod cli;
 pub mod cmd;
+pub mod dataset;
 pub mod error;
 pub mod io;
 pub mod model;

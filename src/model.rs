@@ -14,9 +14,9 @@
 
 use crate::error::UsageError;
 
-/// The most faces (or distinct labels) a die may have. A K×K table of the
-/// serial test and the per-face output stay within a machine's memory and a
-/// person's patience well below this; reading refuses faces above it.
+/// The largest integer face, and the most faces or distinct labels, a die
+/// may have: one stray huge number must not make K (and the memory for the
+/// counts) explode. Reading refuses faces above it.
 pub const MAX_FACE: u64 = 1_000_000;
 
 /// A die: K faces and their probabilities.

@@ -1214,15 +1214,19 @@ fn shorten(s: &str, max: usize) -> String {
 mod tests {
     use super::*;
     use crate::analysis::{analyse, AnalysisOptions};
-    use crate::read::domain::Domain;
-    use crate::read::{read_input, ColumnSpec, ReadOptions, Tally};
+    use crate::io::Input;
+    use crate::read::{ColumnSpec, Progress, ReadOptions, Reader};
 
     /// Runs the real pipeline on an in-memory log.
     fn report_of(log: &str, options: &ReadOptions) -> Report {
-        let mut tally = Tally::new(Domain::new(options.faces, options.labels.as_deref()), false);
-        let input = Box::new(std::io::Cursor::new(log.as_bytes().to_vec()));
-        read_input(input, None, "<test>", options, &mut tally).unwrap();
-        let data = tally.finish(false).unwrap();
+        let mut reader = Reader::new(options);
+        let input = Input {
+            reader: Box::new(std::io::Cursor::new(log.as_bytes().to_vec())),
+            name: "<test>".into(),
+            file: None,
+        };
+        reader.read(input, &Progress::default()).unwrap();
+        let data = reader.finish(false).unwrap();
         analyse(&data, options.by.is_some(), &AnalysisOptions::default()).unwrap()
     }
 

@@ -8,7 +8,7 @@ use std::io::Write;
 
 use crate::analysis::{DieReport, FaceRow, InputSummary, MaybeTest, Report};
 use crate::cli::Format;
-use crate::read::{Dataset, Skipped};
+use crate::dataset::{Dataset, Skipped};
 use crate::stats::TestResult;
 
 /// How the table looks: colour, and the width it may fill.
@@ -557,10 +557,10 @@ fn short_p(p: f64) -> String {
 fn write_input_notes(out: &mut dyn Write, input: &InputSummary) -> std::io::Result<()> {
     if input.k_inferred {
         let how = match input.kind {
-            crate::read::domain::Kind::Integer => {
+            crate::dataset::Kind::Integer => {
                 "K inferred: the largest face seen (set it with --faces)"
             }
-            crate::read::domain::Kind::Labels => {
+            crate::dataset::Kind::Labels => {
                 "faces are the labels seen (declare them with --labels)"
             }
         };

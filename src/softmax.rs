@@ -6,10 +6,7 @@
 //!
 //! The entropy and the Kullback–Leibler divergence that the fit summary
 //! reports beside the loss live in [`crate::stats::info`], the one home of
-//! both; they are re-exported here for the callers that name them by this
-//! path.
-
-pub use crate::stats::info::{entropy, kl_divergence};
+//! both.
 
 /// Stable log-sum-exp: log Σ_k exp(a_k).
 ///

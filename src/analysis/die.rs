@@ -8,9 +8,9 @@ use super::evidence::*;
 use super::options::AnalysisOptions;
 use super::types::*;
 use super::verdict;
+use crate::dataset::Group;
 use crate::error::UsageError;
 use crate::optim::{self, Fit};
-use crate::read::Group;
 use crate::softmax;
 use crate::stats::ci::{self, CiMethod};
 use crate::stats::{bayes, contingency, exact, gof, info, power};
@@ -184,7 +184,7 @@ fn trace_row(it: &optim::Iterate) -> TraceRow {
     TraceRow {
         iteration: it.iteration,
         cross_entropy: softmax::cross_entropy(it.target, it.logits),
-        kl: softmax::kl_divergence(it.target, it.q),
+        kl: info::kl_divergence(it.target, it.q),
         max_abs_diff: it.max_abs_diff,
         step: it.step,
     }
@@ -280,8 +280,8 @@ fn fit_summary(
     fit: &Fit,
     smooth: Option<f64>,
 ) -> FitSummary {
-    let entropy = softmax::entropy(target);
-    let kl = softmax::kl_divergence(target, &fit.q);
+    let entropy = info::entropy(target);
+    let kl = info::kl_divergence(target, &fit.q);
     FitSummary {
         method: fit.options.method.name(),
         iterations: fit.iterations,

@@ -24,8 +24,8 @@ pub mod verdict;
 
 use anyhow::{bail, Result};
 
+use crate::dataset::Dataset;
 use crate::model::Die;
-use crate::read::Dataset;
 use crate::stats::adjust::adjust;
 use crate::stats::contingency;
 

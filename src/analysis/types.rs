@@ -5,8 +5,7 @@
 
 use serde::Serialize;
 
-use crate::read::domain::Kind;
-use crate::read::Skipped;
+use crate::dataset::{Kind, Skipped};
 use crate::stats::info::Information;
 
 use super::evidence::{FaceRow, MaybeTest, Tests};

@@ -10,7 +10,8 @@ pub mod simulate;
 use anyhow::Result;
 
 use crate::cli::InputArgs;
-use crate::read::{self, Dataset};
+use crate::dataset::Dataset;
+use crate::read;
 use crate::ui::{Ui, PROGRESS_FROM_BYTES};
 
 /// Reads the inputs of `fit` or `count`, with a progress bar for large
@@ -21,10 +22,9 @@ fn read_inputs(input: &InputArgs, ui: &Ui, allow_empty: bool) -> Result<Dataset>
         PROGRESS_FROM_BYTES,
         "bytes",
     );
-    let mut options = input.read_options();
     let ticker = bar.clone();
-    options.progress = read::Progress::new(move |n| ticker.inc(n));
-    let data = read::read_inputs(&input.files, &options, allow_empty);
+    let progress = read::Progress::new(move |n| ticker.inc(n));
+    let data = read::read_inputs(&input.files, &input.read_options(), &progress, allow_empty);
     bar.finish_and_clear();
     data
 }

@@ -10,10 +10,9 @@
 
 use std::collections::HashMap;
 
-/// The largest integer face, and the most distinct labels, diceml accepts:
-/// one stray huge number must not make K (and the memory for the counts)
-/// explode.
-pub const MAX_FACE: u64 = 1_000_000;
+use crate::dataset::Kind;
+
+pub use crate::model::MAX_FACE;
 
 /// Why a field is not a face; the `key` groups skipped rows in reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,16 +28,6 @@ impl Invalid {
     pub fn new(key: &'static str, message: String) -> Self {
         Invalid { key, message }
     }
-}
-
-/// The kind of faces a log has.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    /// Whole numbers.
-    Integer,
-    /// Text labels.
-    Labels,
 }
 
 /// The faces of the die being read.
@@ -210,7 +199,8 @@ impl Domain {
     }
 
     /// Records that integer faces `min..=max` were seen (by the fast path,
-    /// which checked them against [`Domain::fast_limits`]).
+    /// which checked them against the limits the layout drew from this
+    /// domain).
     pub fn note_integers(&mut self, min: u64, max: u64) {
         if let Domain::Undecided = self {
             *self = Domain::Integer {
@@ -227,26 +217,6 @@ impl Domain {
         {
             *max_seen = Some(max_seen.map_or(max, |m| m.max(max)));
             *zero_seen |= min == 0;
-        }
-    }
-
-    /// The faces the fast path may accept, when it may run at all: integer
-    /// (or not yet decided) domains only.
-    pub fn fast_limits(&self) -> Option<super::fast::Limits> {
-        let open = super::fast::Limits {
-            min: 0,
-            max: MAX_FACE as u32,
-        };
-        match self {
-            Domain::Undecided => Some(open),
-            Domain::Integer {
-                declared: Some(k), ..
-            } => Some(super::fast::Limits {
-                min: 1,
-                max: *k as u32,
-            }),
-            Domain::Integer { .. } => Some(open),
-            Domain::Labels { .. } => None,
         }
     }
 

@@ -1,85 +1,46 @@
 //! Reading roll logs and count tables into per-group, per-face counts.
 //!
-//! The pieces: [`records`] splits CSV into records with physical line
-//! numbers; [`domain`] decides what a face is; [`tally`] accumulates counts,
-//! serial pairs and skipped rows. This module chooses the columns and the
-//! header, and feeds every row of every input to the tally. Every row is
-//! counted, or reported as skipped (`--skip-invalid`), or stops the run with
-//! `file:line: what`; nothing is dropped silently, and memory grows only
-//! with the number of distinct faces and groups.
+//! A [`Reader`] is built from [`ReadOptions`] (the column choices, the die
+//! and the [`Dialect`]), reads each input in turn and finishes into a
+//! [`Dataset`]. Every row is counted, or reported as skipped
+//! (`--skip-invalid`), or stops the run with `file:line: what`; nothing is
+//! dropped silently, and memory grows only with the number of distinct faces
+//! and groups.
+//!
+//! The pieces, each depending only on those after it in this list:
+//! `layout.rs` finds the columns and the header of an input and counts its
+//! rows; `tally.rs` accumulates counts, serial pairs and skipped rows;
+//! [`domain`] decides what a face is; [`records`] splits CSV into records
+//! with physical line numbers; `options.rs` holds the options; [`scan`] is
+//! the fast path, which knows none of the others. This module wires them
+//! (and no piece imports it): the general reader, and the fast path where
+//! the layout allows it.
 
-pub mod classify;
 pub mod domain;
-pub mod fast;
+mod layout;
+mod options;
 pub mod records;
-pub mod tally;
+pub mod scan;
+mod tally;
 
 use std::fs::File;
 use std::io::BufRead;
-use std::io::{BufReader, Cursor, Read, Seek, SeekFrom};
+use std::io::{BufReader, Cursor, Read};
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Result;
 
-use crate::error::UsageError;
-use crate::io;
-use domain::{looks_integer, parse_u64, show, Domain, Invalid};
+use crate::dataset::Dataset;
+use crate::io::{self, Input};
+use domain::{Domain, Invalid};
+use layout::{scan_limits, Layout};
+pub use options::{ColumnSpec, Dialect, ReadOptions};
 use records::{Record, RecordReader};
-pub use tally::{Dataset, Group, Skipped, Tally};
+use tally::Tally;
 
-/// Which column holds something: by header name or 1-based index.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ColumnSpec {
-    /// The column whose header is this name.
-    Name(String),
-    /// The column at this 1-based position.
-    Index(usize),
-}
-
-impl std::str::FromStr for ColumnSpec {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        if s.is_empty() {
-            return Err("a column name or a 1-based index is required".into());
-        }
-        match s.parse::<usize>() {
-            Ok(0) => Err("column indices start at 1".into()),
-            Ok(i) => Ok(ColumnSpec::Index(i)),
-            Err(_) => Ok(ColumnSpec::Name(s.to_string())),
-        }
-    }
-}
-
-/// How to read the inputs; built from the command line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReadOptions {
-    /// Inputs are `face,count` tables rather than roll logs.
-    pub counts: bool,
-    /// The face column (`--column`).
-    pub column: Option<ColumnSpec>,
-    /// The group column (`--by`).
-    pub by: Option<ColumnSpec>,
-    /// `--faces K`: integer faces 1..K.
-    pub faces: Option<u64>,
-    /// `--labels A,B,..`: labelled faces, in this order.
-    pub labels: Option<Vec<String>>,
-    /// Field delimiter byte.
-    pub delimiter: u8,
-    /// No input has a header row.
-    pub no_header: bool,
-    /// Count and report invalid rows instead of stopping.
-    pub skip_invalid: bool,
-    /// Take the fast path for one-column integer logs where it applies
-    /// (off only to test that both paths agree).
-    pub fast: bool,
-    /// Told how many bytes were read, block by block (for a progress bar).
-    pub progress: Progress,
-}
-
-/// A callback told how many bytes were read, a block at a time. It never
-/// takes part in comparisons: two options differing only here are equal.
+/// A callback told how many bytes were read, a block at a time (for a
+/// progress bar).
 #[derive(Clone, Default)]
 pub struct Progress(Option<Arc<dyn Fn(u64) + Send + Sync>>);
 
@@ -107,14 +68,6 @@ impl std::fmt::Debug for Progress {
     }
 }
 
-impl PartialEq for Progress {
-    fn eq(&self, _: &Progress) -> bool {
-        true
-    }
-}
-
-impl Eq for Progress {}
-
 /// A reader that reports every read to a [`Progress`].
 struct Counted<R> {
     inner: R,
@@ -126,23 +79,6 @@ impl<R: Read> Read for Counted<R> {
         let n = self.inner.read(buf)?;
         self.progress.advance(n as u64);
         Ok(n)
-    }
-}
-
-impl Default for ReadOptions {
-    fn default() -> Self {
-        ReadOptions {
-            counts: false,
-            column: None,
-            by: None,
-            faces: None,
-            labels: None,
-            delimiter: b',',
-            no_header: false,
-            skip_invalid: false,
-            fast: true,
-            progress: Progress::default(),
-        }
     }
 }
 
@@ -159,66 +95,95 @@ pub fn input_bytes(paths: &[PathBuf]) -> u64 {
 }
 
 /// Reads and sums every input (standard input when `paths` is empty); no
-/// rolls at all is an error unless `allow_empty`.
-pub fn read_inputs(paths: &[PathBuf], options: &ReadOptions, allow_empty: bool) -> Result<Dataset> {
+/// rolls at all is an error unless `allow_empty`. `progress` is told the
+/// bytes read.
+pub fn read_inputs(
+    paths: &[PathBuf],
+    options: &ReadOptions,
+    progress: &Progress,
+    allow_empty: bool,
+) -> Result<Dataset> {
     let stdin = [PathBuf::from("-")];
     let paths = if paths.is_empty() { &stdin[..] } else { paths };
-    let mut tally = Tally::new(
-        Domain::new(options.faces, options.labels.as_deref()),
-        options.skip_invalid,
-    );
+    let mut reader = Reader::new(options);
     let mut names = Vec::new();
     for path in paths {
         let input = io::open_input(path)?;
-        read_input(
-            input.reader,
-            input.file.as_ref(),
-            &input.name,
-            options,
-            &mut tally,
-        )?;
-        names.push(input.name);
+        names.push(input.name.clone());
+        reader.read(input, progress)?;
     }
-    tally
+    reader
         .finish(allow_empty)
         .map_err(|e| e.context(names.join(", ")))
 }
 
-/// Reads one input into `tally`; `source` names it in messages, and `file`
-/// is the same input as a regular file (for reading on all cores), if it is
-/// one.
-pub fn read_input(
-    input: Box<dyn Read>,
-    file: Option<&File>,
-    source: &str,
-    options: &ReadOptions,
-    tally: &mut Tally,
-) -> Result<()> {
-    let input: Box<dyn Read> = Box::new(Counted {
-        inner: input,
-        progress: options.progress.clone(),
-    });
-    let mut reader = RecordReader::new(
-        BufReader::with_capacity(1 << 16, input),
-        options.delimiter,
-        1,
-    );
-    let mut record = Record::default();
-    let Some(layout) = first_record(&mut reader, &mut record, source, options, tally)? else {
-        return Ok(());
-    };
-    tally.start_input();
-    if !layout.header {
-        layout.row(&record, source, tally)?;
+/// Reads inputs one after another into one tally.
+#[derive(Debug, Clone)]
+pub struct Reader {
+    options: ReadOptions,
+    tally: Tally,
+}
+
+impl Reader {
+    /// A reader with nothing read yet.
+    pub fn new(options: &ReadOptions) -> Self {
+        Reader {
+            options: options.clone(),
+            tally: Tally::new(
+                Domain::new(options.faces, options.labels.as_deref()),
+                options.skip_invalid,
+            ),
+        }
     }
-    if let Some(plan) = tally
-        .domain()
-        .fast_limits()
-        .and_then(|limits| layout.fast_plan(limits, options))
-    {
-        reader = fast_path(reader, file, plan, source, options, tally)?;
+
+    /// Reads one input: its name names it in messages, and its file (the
+    /// same input as a regular file, if it is one) lets a large input be
+    /// read on all cores. `progress` is told the bytes read.
+    pub fn read(&mut self, input: Input, progress: &Progress) -> Result<()> {
+        let Input {
+            reader: input,
+            name: source,
+            file,
+        } = input;
+        let (options, tally) = (&self.options, &mut self.tally);
+        let input: Box<dyn Read> = Box::new(Counted {
+            inner: input,
+            progress: progress.clone(),
+        });
+        let mut reader = RecordReader::new(
+            BufReader::with_capacity(1 << 16, input),
+            options.dialect.delimiter,
+            1,
+        );
+        let mut record = Record::default();
+        let Some(layout) = first_record(&mut reader, &mut record, &source, options, tally)? else {
+            return Ok(());
+        };
+        tally.start_input();
+        if !layout.header {
+            layout.row(&record, &source, tally)?;
+        }
+        if let Some(plan) =
+            scan_limits(tally.domain()).and_then(|limits| layout.fast_plan(limits, options))
+        {
+            reader = fast_path(
+                reader,
+                file.as_ref(),
+                plan,
+                &source,
+                options,
+                progress,
+                tally,
+            )?;
+        }
+        general_path(&mut reader, &layout, &source, tally)
     }
-    general_path(&mut reader, &layout, source, tally)
+
+    /// The dataset of everything read; an error when no roll was counted,
+    /// unless `allow_empty` (then the dataset has no faces and no groups).
+    pub fn finish(self, allow_empty: bool) -> Result<Dataset> {
+        self.tally.finish(allow_empty)
+    }
 }
 
 /// Reads records to the end with the general reader.
@@ -248,39 +213,36 @@ fn general_path<R: BufRead>(
 fn fast_path(
     reader: RecordReader<BufReader<Box<dyn Read>>>,
     file: Option<&File>,
-    plan: fast::Plan,
+    plan: scan::Plan,
     source: &str,
     options: &ReadOptions,
+    progress: &Progress,
     tally: &mut Tally,
 ) -> Result<RecordReader<BufReader<Box<dyn Read>>>> {
-    const PARALLEL_FROM: u64 = 8 << 20;
     let (lines, consumed) = (reader.lines(), reader.consumed());
     let at = |e: Invalid| anyhow::anyhow!("{source}: {}", e.message);
-    let size = file.and_then(|f| f.metadata().ok()).map_or(0, |m| m.len());
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8);
-    if let Some(file) = file.filter(|_| threads > 1 && size > consumed + PARALLEL_FROM) {
-        let (scan, stopped) =
-            fast::scan_file_parallel(file, consumed, threads, plan, &options.progress)?;
+    let advance = |n| progress.advance(n);
+    if let Some((scan, rest)) = file
+        .map(|file| scan::scan_file(file, consumed, plan, &advance))
+        .transpose()?
+        .flatten()
+    {
         tally.merge_scan(&scan).map_err(at)?;
-        let mut rest = file.try_clone()?;
-        rest.seek(SeekFrom::Start(stopped.unwrap_or(size)))?;
         let rest: Box<dyn Read> = Box::new(Counted {
             inner: rest,
-            progress: options.progress.clone(),
+            progress: progress.clone(),
         });
         return Ok(RecordReader::new(
             BufReader::new(rest),
-            options.delimiter,
+            options.dialect.delimiter,
             lines + scan.lines + 1,
         ));
     }
     let buffered = reader.into_inner();
     let pending = buffered.buffer().to_vec();
     let mut inner = buffered.into_inner();
-    let mut scan = fast::Scan::new();
-    let stopped = fast::scan_reader(&mut inner, pending, plan, &mut scan)?;
+    let mut scan = scan::Scan::new();
+    let stopped = scan::scan_reader(&mut inner, pending, plan, &mut scan)?;
     tally.merge_scan(&scan).map_err(at)?;
     let rest: Box<dyn Read> = if stopped.at_end {
         Box::new(Cursor::new(stopped.pending))
@@ -289,7 +251,7 @@ fn fast_path(
     };
     Ok(RecordReader::new(
         BufReader::new(rest),
-        options.delimiter,
+        options.dialect.delimiter,
         lines + scan.lines + 1,
     ))
 }
@@ -315,190 +277,7 @@ fn first_record<R: std::io::BufRead>(
     }
     let layout = Layout::from_first(record, source, options, tally.domain())?;
     if layout.header {
-        tally.set_header(record.joined(options.delimiter));
+        tally.set_header(record.joined(options.dialect.delimiter));
     }
     Ok(Some(layout))
-}
-
-/// Where the columns are in one input, and whether it starts with a header.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Layout {
-    width: usize,
-    face: usize,
-    count: Option<usize>,
-    by: Option<usize>,
-    header: bool,
-}
-
-fn describe_columns(record: &Record) -> String {
-    record
-        .iter()
-        .enumerate()
-        .map(|(i, f)| format!("{} {}", i + 1, show(f.trim_ascii())))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn usage(message: String) -> anyhow::Error {
-    UsageError(message).into()
-}
-
-/// A hint when a one-field first row looks split by another delimiter.
-fn delimiter_hint(first: &Record, delimiter: u8) -> &'static str {
-    let text = first.get(0).unwrap_or_default();
-    match (first.len(), delimiter) {
-        (1, b',') if text.contains(&b'\t') => {
-            " (the fields look tab-separated: add --delimiter '\\t')"
-        }
-        (1, b',') if text.contains(&b';') => {
-            " (the fields look ';'-separated: add --delimiter ';')"
-        }
-        _ => "",
-    }
-}
-
-impl Layout {
-    fn from_first(
-        first: &Record,
-        source: &str,
-        options: &ReadOptions,
-        domain: &Domain,
-    ) -> Result<Layout> {
-        let width = first.len();
-        let named = |name: &str| {
-            first
-                .iter()
-                .position(|f| f.trim_ascii().eq_ignore_ascii_case(name.as_bytes()))
-        };
-        let locate = |spec: &ColumnSpec, flag: &str| -> Result<(usize, bool)> {
-            match spec {
-                ColumnSpec::Index(i) if *i <= width => Ok((i - 1, false)),
-                ColumnSpec::Index(i) => Err(usage(format!(
-                    "{flag} {i}: {source} has {width} column(s): {}{}",
-                    describe_columns(first),
-                    delimiter_hint(first, options.delimiter)
-                ))),
-                ColumnSpec::Name(_) if options.no_header => Err(usage(format!(
-                    "{flag} by name needs a header row, but --no-header says there is none; give a 1-based index"
-                ))),
-                ColumnSpec::Name(name) => match named(name) {
-                    Some(i) => Ok((i, true)),
-                    None => Err(usage(format!(
-                        "{flag} {name:?}: {source} has no column of that name; its first row is: {}{}",
-                        describe_columns(first),
-                        delimiter_hint(first, options.delimiter)
-                    ))),
-                },
-            }
-        };
-        let by = options.by.as_ref().map(|s| locate(s, "--by")).transpose()?;
-        let mut by_named = by.is_some_and(|b| b.1);
-        let by = by.map(|b| b.0);
-        // The count column of a count table: "count" by name, else the last.
-        let count = options.counts.then(|| match named("count") {
-            Some(i) if !options.no_header => {
-                by_named = true;
-                i
-            }
-            _ => width - 1,
-        });
-        let others: Vec<usize> = (0..width)
-            .filter(|&i| Some(i) != by && Some(i) != count)
-            .collect();
-        let (face, face_named) = match &options.column {
-            Some(spec) => locate(spec, "--column")?,
-            None if others.len() == 1 => (others[0], false),
-            None => match named("face").filter(|_| !options.no_header) {
-                Some(i) => (i, true),
-                None if options.counts && width >= 2 && by.is_none() => (width - 2, false),
-                None => {
-                    return Err(usage(format!(
-                        "{source} has {width} columns and none is named \"face\"; pick one with --column NAME|INDEX: {}",
-                        describe_columns(first)
-                    )))
-                }
-            },
-        };
-        if options.counts && (width < 2 || Some(face) == count) {
-            return Err(usage(format!(
-                "{source}: a count table needs a face column and a count column; its first row is: {}",
-                describe_columns(first)
-            )));
-        }
-        let header = !options.no_header
-            && (face_named
-                || by_named
-                || match count {
-                    Some(c) => !looks_integer(first.get(c).unwrap_or_default().trim_ascii()),
-                    None => domain.is_header(first.get(face).unwrap_or_default()),
-                });
-        Ok(Layout {
-            width,
-            face,
-            count,
-            by,
-            header,
-        })
-    }
-
-    /// What the fast path may take of the rest of this input, if anything:
-    /// integer faces (within `limits`) of a roll log without groups.
-    fn fast_plan(&self, limits: fast::Limits, options: &ReadOptions) -> Option<fast::Plan> {
-        let eligible =
-            options.fast && self.by.is_none() && self.count.is_none() && options.labels.is_none();
-        let columns = (self.width > 1).then_some(fast::Columns {
-            delimiter: options.delimiter,
-            width: self.width,
-            face: self.face,
-        });
-        eligible.then_some(fast::Plan { limits, columns })
-    }
-
-    /// Counts one data row.
-    fn row(&self, record: &Record, source: &str, tally: &mut Tally) -> Result<()> {
-        let line = record.line();
-        if let Err(bad) = self.check(record) {
-            return tally.invalid(source, line, bad);
-        }
-        let field = |i: usize| record.get(i).unwrap_or_default();
-        let count = match self.count {
-            None => None,
-            Some(c) => match parse_u64(field(c).trim_ascii()) {
-                Some(n) => Some(n),
-                None => {
-                    let bad = Invalid::new(
-                        "bad count",
-                        format!(
-                            "count {} is not a whole number from 0 to 2^64 − 1",
-                            show(field(c))
-                        ),
-                    );
-                    return tally.invalid(source, line, bad);
-                }
-            },
-        };
-        let group = self.by.map(field);
-        let added = tally.add(group, field(self.face), count);
-        match added {
-            Ok(()) => Ok(()),
-            Err(bad) => tally.invalid(source, line, bad),
-        }
-    }
-
-    fn check(&self, record: &Record) -> Result<(), Invalid> {
-        if record.len() != self.width {
-            return Err(Invalid::new(
-                "ragged row",
-                format!(
-                    "expected {} field(s) like the first row, found {}",
-                    self.width,
-                    record.len()
-                ),
-            ));
-        }
-        if record.has_nul() {
-            return Err(Invalid::new("NUL byte", "the row holds a NUL byte".into()));
-        }
-        Ok(())
-    }
 }

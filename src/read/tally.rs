@@ -1,101 +1,14 @@
 //! Accumulating counts: per group, per face, with the pairs of consecutive
-//! rolls (for the serial test) and the rows skipped as invalid.
+//! rolls (for the serial test) and the rows skipped as invalid; finished,
+//! they are a [`Dataset`].
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use anyhow::{bail, Result};
-use serde::Serialize;
 
-use super::domain::{show, Domain, Invalid, Kind, MAX_FACE};
-use super::fast::Scan;
-
-/// Faces below this index have their consecutive-roll pairs counted in a
-/// dense table once a group has more than [`DENSE_AFTER`] rolls; until then,
-/// and for larger faces, pairs go to a hash map. Memory thus grows with the
-/// pairs actually seen, not with the number of groups times a table.
-const DENSE: usize = 64;
-/// Pairs counted sparsely before the dense table is made.
-const DENSE_AFTER: u64 = 256;
-
-/// The "previous roll" of the first roll of an input: pairs with it are
-/// links to whatever came before, not pairs of the input itself.
-pub const NO_PREVIOUS: u32 = u32::MAX;
-
-/// Counts of (previous roll, roll) pairs, by domain slot.
-#[derive(Debug, Clone, Default)]
-pub struct PairCounts {
-    dense: Vec<u64>,
-    sparse: HashMap<(u32, u32), u64>,
-    added: u64,
-}
-
-impl PairCounts {
-    /// No pairs yet.
-    pub fn new() -> Self {
-        PairCounts::default()
-    }
-
-    /// Counts one pair.
-    #[inline]
-    pub fn add(&mut self, prev: u32, cur: u32) {
-        self.add_n(prev, cur, 1);
-    }
-
-    /// Counts `n` of one pair.
-    #[inline]
-    pub fn add_n(&mut self, prev: u32, cur: u32, n: u64) {
-        let (p, c) = (prev as usize, cur as usize);
-        if self.dense.is_empty() {
-            self.added += 1;
-            if self.added > DENSE_AFTER {
-                self.make_dense();
-            }
-        }
-        if p < DENSE && c < DENSE && !self.dense.is_empty() {
-            self.dense[p * DENSE + c] += n;
-        } else {
-            *self.sparse.entry((prev, cur)).or_insert(0) += n;
-        }
-    }
-
-    #[cold]
-    fn make_dense(&mut self) {
-        self.dense = vec![0; DENSE * DENSE];
-        self.sparse.retain(|&(p, c), n| {
-            let small = (p as usize) < DENSE && (c as usize) < DENSE;
-            if small {
-                self.dense[p as usize * DENSE + c as usize] += *n;
-            }
-            !small
-        });
-    }
-
-    /// Adds `other`'s pairs, re-keying its links ([`NO_PREVIOUS`], c) to
-    /// (prev, c): `other` continues the sequence after roll `prev`.
-    pub fn merge_after(&mut self, other: &PairCounts, prev: u32) {
-        for (i, &n) in other.dense.iter().enumerate().filter(|(_, &n)| n > 0) {
-            self.add_n((i / DENSE) as u32, (i % DENSE) as u32, n);
-        }
-        for (&(p, c), &n) in &other.sparse {
-            self.add_n(if p == NO_PREVIOUS { prev } else { p }, c, n);
-        }
-    }
-
-    /// Every non-zero pair ((prev, cur), count), sorted.
-    pub fn entries(&self) -> Vec<((u32, u32), u64)> {
-        let dense = self
-            .dense
-            .iter()
-            .enumerate()
-            .filter(|(_, &n)| n > 0)
-            .map(|(i, &n)| (((i / DENSE) as u32, (i % DENSE) as u32), n));
-        let mut all: Vec<_> = dense
-            .chain(self.sparse.iter().map(|(&k, &n)| (k, n)))
-            .collect();
-        all.sort_unstable();
-        all
-    }
-}
+use super::domain::{show, Domain, Invalid, MAX_FACE};
+use super::scan::{PairCounts, Scan, NO_PREVIOUS};
+use crate::dataset::{Dataset, Group, Kind, Skipped};
 
 #[derive(Debug, Clone)]
 struct GroupTally {
@@ -108,51 +21,8 @@ struct GroupTally {
     pairs: PairCounts,
 }
 
-/// Rows skipped by `--skip-invalid`, by reason.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Skipped {
-    /// How many rows were skipped.
-    pub rows: u64,
-    /// How many for each reason.
-    pub reasons: BTreeMap<String, u64>,
-    /// The first few skipped rows, as `file:line: what`.
-    pub examples: Vec<String>,
-}
-
 /// How many skipped rows are quoted in [`Skipped::examples`].
 pub const SKIPPED_EXAMPLES: usize = 10;
-
-/// Counts of one group (the whole input when there is no `--by`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Group {
-    /// The group's value in the `--by` column; `None` without `--by`.
-    pub name: Option<String>,
-    /// Count of each face of the die, in the order of [`Dataset::faces`].
-    pub counts: Vec<u64>,
-    /// N = Σ counts.
-    pub n: u64,
-    /// Consecutive-roll pairs ((previous face, face) as indices into
-    /// [`Dataset::faces`], count), sorted; `None` for count tables, which
-    /// carry no order.
-    pub pairs: Option<Vec<((usize, usize), u64)>>,
-}
-
-/// Everything read from the inputs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Dataset {
-    /// The die's faces, in report order.
-    pub faces: Vec<String>,
-    /// Integer or labelled faces.
-    pub kind: Kind,
-    /// True when K comes from the data rather than `--faces`/`--labels`.
-    pub k_inferred: bool,
-    /// The first header row read, if any.
-    pub header: Option<String>,
-    /// The groups in first-seen order (one, unnamed, without `--by`).
-    pub groups: Vec<Group>,
-    /// Rows skipped by `--skip-invalid`.
-    pub skipped: Skipped,
-}
 
 /// The accumulator behind [`Dataset`].
 #[derive(Debug, Clone)]

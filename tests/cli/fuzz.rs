@@ -1,8 +1,8 @@
 //! Property tests over arbitrary bytes: no input may panic the readers, and
 //! with `--skip-invalid` every row is either counted or skipped.
 
-use diceml::read::domain::Domain;
-use diceml::read::{read_input, ColumnSpec, ReadOptions, Tally};
+use diceml::io::Input;
+use diceml::read::{ColumnSpec, Dialect, Progress, ReadOptions, Reader};
 use proptest::prelude::*;
 
 /// Bytes that exercise the dialect: digits, labels, delimiters, quotes,
@@ -32,33 +32,30 @@ fn options() -> impl Strategy<Value = ReadOptions> {
     )
         .prop_map(
             |(counts, no_header, skip_invalid, faces, column, by, delimiter, fast)| ReadOptions {
+                dialect: Dialect {
+                    delimiter,
+                    no_header,
+                },
                 counts,
                 column,
                 by,
                 faces,
                 labels: None,
-                delimiter,
-                no_header,
                 skip_invalid,
-                fast,
-                ..ReadOptions::default()
+                general_only: !fast,
             },
         )
 }
 
-fn read(bytes: Vec<u8>, options: &ReadOptions) -> anyhow::Result<diceml::read::Dataset> {
-    let mut tally = Tally::new(
-        Domain::new(options.faces, options.labels.as_deref()),
-        options.skip_invalid,
-    );
-    read_input(
-        Box::new(std::io::Cursor::new(bytes)),
-        None,
-        "fuzz",
-        options,
-        &mut tally,
-    )?;
-    tally.finish(false)
+fn read(bytes: Vec<u8>, options: &ReadOptions) -> anyhow::Result<diceml::dataset::Dataset> {
+    let mut reader = Reader::new(options);
+    let input = Input {
+        reader: Box::new(std::io::Cursor::new(bytes)),
+        name: "fuzz".into(),
+        file: None,
+    };
+    reader.read(input, &Progress::default())?;
+    reader.finish(false)
 }
 
 /// Logs that are mostly what the fast path takes (lines of digits), with
@@ -162,8 +159,8 @@ proptest! {
         faces in prop_oneof![Just(None), Just(Some(6u64)), Just(Some(500u64))],
         skip_invalid in any::<bool>(),
     ) {
-        let general = ReadOptions { faces, skip_invalid, fast: false, ..ReadOptions::default() };
-        let fast = ReadOptions { fast: true, ..general.clone() };
+        let general = ReadOptions { faces, skip_invalid, general_only: true, ..ReadOptions::default() };
+        let fast = ReadOptions { general_only: false, ..general.clone() };
         agree(bytes, &general, &fast)?;
     }
 
@@ -184,7 +181,11 @@ proptest! {
     #[test]
     fn skipped_plus_counted_is_every_row(lines in proptest::collection::vec("[0-9x-]{0,3}", 1..60)) {
         let text = lines.join("\n") + "\n";
-        let options = ReadOptions { no_header: true, skip_invalid: true, ..ReadOptions::default() };
+        let options = ReadOptions {
+            dialect: Dialect { no_header: true, ..Dialect::default() },
+            skip_invalid: true,
+            ..ReadOptions::default()
+        };
         let rows = lines.iter().filter(|l| !l.is_empty()).count() as u64;
         match read(text.into_bytes(), &options) {
             Ok(data) => prop_assert_eq!(data.groups[0].n + data.skipped.rows, rows),
@@ -207,10 +208,10 @@ proptest! {
             faces,
             skip_invalid,
             column: Some(ColumnSpec::Index(face + 1)),
-            fast: false,
+            general_only: true,
             ..ReadOptions::default()
         };
-        let fast = ReadOptions { fast: true, ..general.clone() };
+        let fast = ReadOptions { general_only: false, ..general.clone() };
         agree(bytes, &general, &fast)?;
     }
 }
@@ -220,20 +221,16 @@ proptest! {
 fn read_file(
     path: &std::path::Path,
     options: &ReadOptions,
-) -> anyhow::Result<diceml::read::Dataset> {
-    let mut tally = Tally::new(
-        Domain::new(options.faces, options.labels.as_deref()),
-        options.skip_invalid,
-    );
+) -> anyhow::Result<diceml::dataset::Dataset> {
+    let mut reader = Reader::new(options);
     let file = std::fs::File::open(path)?;
-    read_input(
-        Box::new(file.try_clone()?),
-        Some(&file),
-        "big.csv",
-        options,
-        &mut tally,
-    )?;
-    tally.finish(false)
+    let input = Input {
+        reader: Box::new(file.try_clone()?),
+        name: "big.csv".into(),
+        file: Some(file),
+    };
+    reader.read(input, &Progress::default())?;
+    reader.finish(false)
 }
 
 /// Files over 8 MiB are split at line boundaries and scanned on all cores:
@@ -278,16 +275,16 @@ fn large_files_read_on_all_cores_agree_with_the_general_path() {
         multi.push_str(&format!("{i},{who},{face}\n"));
     }
     let general = ReadOptions {
-        fast: false,
+        general_only: true,
         ..ReadOptions::default()
     };
     let fast = ReadOptions {
-        fast: true,
+        general_only: false,
         ..ReadOptions::default()
     };
     let by_column = |fast: bool| ReadOptions {
         column: Some(ColumnSpec::Name("face".into())),
-        fast,
+        general_only: !fast,
         ..ReadOptions::default()
     };
     for (name, text, general, fast, n) in [

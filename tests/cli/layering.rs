@@ -147,6 +147,48 @@ fn paths(text: &str, children: &[String]) -> Vec<Vec<String>> {
     out
 }
 
+/// The text of a file split by its inline modules (`mod sse2 { … }`): each
+/// piece with the path of inline modules it sits in, below `inline`, so
+/// that `super::` inside one is read from there.
+fn scopes(text: &str, inline: &[String]) -> Vec<(Vec<String>, String)> {
+    let bytes = text.as_bytes();
+    let mut outer = String::new();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let rest = &text[i..];
+        let at_word = i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
+        if at_word && rest.starts_with("mod ") {
+            let name: String = rest[4..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            let after = rest[4 + name.len()..].trim_start();
+            if !name.is_empty() && after.starts_with('{') {
+                let open = i + rest.len() - after.len();
+                let mut depth = 0;
+                let mut close = bytes.len();
+                for (j, &b) in bytes.iter().enumerate().skip(open) {
+                    depth += i32::from(b == b'{') - i32::from(b == b'}');
+                    if depth == 0 {
+                        close = j;
+                        break;
+                    }
+                }
+                let path = [inline, &[name][..]].concat();
+                out.extend(scopes(&text[open + 1..close.max(open + 1)], &path));
+                i = close + 1;
+                continue;
+            }
+        }
+        let c = rest.chars().next().unwrap_or(' ');
+        outer.push(c);
+        i += c.len_utf8();
+    }
+    out.push((inline.to_vec(), outer));
+    out
+}
+
 /// The module path that `path`, written in `module`, points into, cut to
 /// the deepest module that is a file of the crate. `super` is the parent of
 /// `module`, whether its file is `x.rs` or `x/mod.rs`; a path that starts
@@ -200,9 +242,20 @@ fn crate_files(src: &Path) -> Vec<File> {
                 .filter(|m| m.len() == module.len() + 1 && m.starts_with(&module))
                 .map(|m| m[module.len()].clone())
                 .collect();
-            let imports = paths(&code(non_test(&text)), &children)
+            let imports = scopes(&code(non_test(&text)), &[])
                 .iter()
-                .filter_map(|p| resolve(&module, p, &modules))
+                .flat_map(|(inline, text)| {
+                    let here = [&module[..], inline].concat();
+                    let children = if inline.is_empty() {
+                        &children[..]
+                    } else {
+                        &[]
+                    };
+                    paths(text, children)
+                        .into_iter()
+                        .filter_map(|p| resolve(&here, &p, &modules))
+                        .collect::<Vec<_>>()
+                })
                 .filter(|m| *m != module)
                 .collect();
             File { module, imports }
@@ -349,6 +402,24 @@ fn paths_are_read_from_use_trees_and_code() {
     let here = vec!["read".to_string(), "scan".to_string()];
     let got = resolve(&here, &found[2], &modules);
     assert_eq!(got, Some(vec!["read".into(), "tally".into()]));
+    let inline = scopes("use super::a;\nmod sse2 {\n    use super::Block;\n    mod deep { use super::super::b; }\n}\nuse c::d;", &[]);
+    let show: Vec<(String, String)> = inline
+        .iter()
+        .map(|(m, t)| {
+            (
+                m.join("::"),
+                t.split_whitespace().collect::<Vec<_>>().join(" "),
+            )
+        })
+        .collect();
+    assert_eq!(
+        show,
+        [
+            ("sse2::deep".into(), "use super::super::b;".into()),
+            ("sse2".into(), "use super::Block;".into()),
+            (String::new(), "use super::a; use c::d;".into())
+        ]
+    );
     let read = vec!["read".to_string()];
     let got = resolve(&read, &found[4], &modules);
     assert_eq!(got, Some(vec!["read".into(), "tally".into()]));

@@ -10,7 +10,7 @@
 
 use super::elementary::{log1pmx, log1pmx_with, stirlerr};
 use super::gamma::{erfcx, gamma_tails};
-use super::{lentz_step, Tails, SQRT_PI, TWO_PI};
+use super::shared::{lentz_step, Tails, SQRT_PI, TWO_PI};
 use crate::tolerance::{
     LARGE_B_MAX_TERMS, NEGLIGIBLE, SERIES_EPS, SERIES_MAX_ITER, TINY, UNIFORM_MAX_TERMS,
 };

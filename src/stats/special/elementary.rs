@@ -1,7 +1,7 @@
 //! Cancellation-free elementary forms that the incomplete gamma and beta
 //! functions rest on: ln(1+x) − x, eˣ − 1 − x, Stirling's error and ln Γ.
 
-use super::LN_SQRT_2PI;
+use super::shared::LN_SQRT_2PI;
 use crate::tolerance::{EXPM1MX_MAX_N, LOG1PMX_MAX_ODD, NEGLIGIBLE};
 use statrs::function::gamma::ln_gamma as statrs_ln_gamma;
 

@@ -8,7 +8,7 @@
 //! xᵃe⁻ˣ/Γ(a) is built in Loader's saddle-point form.
 
 use super::elementary::{ln_gamma, log1pmx_with, stirlerr};
-use super::{lentz_step, Tails, SQRT_PI, TWO_PI};
+use super::shared::{lentz_step, Tails, SQRT_PI, TWO_PI};
 use crate::tolerance::{ERFCX_SERIES_MAX_N, NEGLIGIBLE, SERIES_EPS, SERIES_MAX_ITER, TINY};
 
 /// At or above this shape parameter the incomplete gamma functions use

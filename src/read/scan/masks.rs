@@ -1,4 +1,5 @@
-//! Byte classes of a 64-byte block as bit masks: bit i stands for byte i.
+//! Byte classes as bit masks: bit i stands for byte i of a 64-byte block
+//! (or, for the word masks, byte i of an 8-byte word).
 //!
 //! The fast scanners ask the same questions of every byte (is it a newline,
 //! a delimiter, a digit?); answering them for 64 bytes at once turns a loop
@@ -8,6 +9,10 @@
 //! plain loop. Both give the same masks (tested below). One question is
 //! asked of 16 bytes rather than 64: whether they are eight one-digit lines
 //! ([`eight_digit_lines`]), the whole of a d6 log.
+//!
+//! The word masks ([`four_digit_lines`], [`word_digit_lines`]) answer the
+//! same questions for 8 bytes in a `u64` with plain integer operations, for
+//! the one-column scanner's shorter steps.
 
 /// A block of bytes to classify.
 pub type Block = [u8; 64];
@@ -67,6 +72,39 @@ pub fn fields(block: &Block, delimiter: u8) -> (u64, u64, u64) {
         true => special(block),
     };
     (newline & !delim, delim, special & !delim)
+}
+
+/// True when the 8 bytes of `w` (little-endian) are four lines of one ASCII
+/// digit each: digit, `\n`, digit, `\n`, ...
+#[inline]
+pub fn four_digit_lines(w: u64) -> bool {
+    const NEWLINES: u64 = 0x0A00_0A00_0A00_0A00;
+    const HIGH: u64 = 0xFF00_FF00_FF00_FF00;
+    w & HIGH == NEWLINES
+        && w & 0x00F0_00F0_00F0_00F0 == 0x0030_0030_0030_0030
+        && ((w & 0x000F_000F_000F_000F) + 0x0006_0006_0006_0006) & 0x0010_0010_0010_0010 == 0
+}
+
+/// Marks with 0x80 exactly the zero bytes of `x` (no false positives: the
+/// additions cannot carry across bytes).
+#[inline]
+fn zero_bytes(x: u64) -> u64 {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    !(((x & LOW7) + LOW7) | x) & 0x8080_8080_8080_8080
+}
+
+/// For the 8 bytes of `w` (little-endian): a mask with bit i set when byte
+/// i is `\n`, and whether every byte is a `\n` or an ASCII digit.
+#[inline]
+pub fn word_digit_lines(w: u64) -> (u64, bool) {
+    let newline = zero_bytes(w ^ 0x0A0A_0A0A_0A0A_0A0A);
+    let high_three = zero_bytes((w & 0xF0F0_F0F0_F0F0_F0F0) ^ 0x3030_3030_3030_3030);
+    let above_nine =
+        (((w & 0x0F0F_0F0F_0F0F_0F0F) + 0x0606_0606_0606_0606) & 0x1010_1010_1010_1010) << 3;
+    let digit = high_three & !above_nine;
+    // Gathers bit 7 of byte i into bit i.
+    let mask = (newline >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56;
+    (mask, newline | digit == 0x8080_8080_8080_8080)
 }
 
 /// Marks `"`, `\r` and NUL.
@@ -211,6 +249,28 @@ mod sse2 {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn words_are_classified_byte_by_byte() {
+        let (mask, clean) = word_digit_lines(u64::from_le_bytes(*b"12\n3\n\n45"));
+        assert_eq!(mask, 0b0011_0100);
+        assert!(clean);
+        for bad in [b"12\n3\r\n45", b"12\n3 \n45", b"12\n3:\n45", b"12\n/\n\n45"] {
+            assert!(
+                !word_digit_lines(u64::from_le_bytes(*bad)).1,
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+    }
+
+    #[test]
+    fn four_digit_words_are_recognised() {
+        assert!(four_digit_lines(u64::from_le_bytes(*b"1\n2\n3\n9\n")));
+        assert!(!four_digit_lines(u64::from_le_bytes(*b"1\n2\n3\n:\n")));
+        assert!(!four_digit_lines(u64::from_le_bytes(*b"1\n2\n34\n5")));
+        assert!(!four_digit_lines(u64::from_le_bytes(*b"1\r\n2\n3\n4")));
+    }
 
     #[test]
     fn eight_digit_lines_give_both_quad_keys() {

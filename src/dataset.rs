@@ -1,0 +1,61 @@
+//! The plain data every stage after reading works on: the counts of each
+//! group, the die's faces and the rows skipped. No I/O and no reading
+//! logic: [`crate::read`] fills a [`Dataset`], and analysis, reports and
+//! charts take it from here without importing the reader.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+/// The kind of faces a log has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Whole numbers.
+    Integer,
+    /// Text labels.
+    Labels,
+}
+
+/// Rows skipped by `--skip-invalid`, by reason.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    /// How many rows were skipped.
+    pub rows: u64,
+    /// How many for each reason.
+    pub reasons: BTreeMap<String, u64>,
+    /// The first few skipped rows, as `file:line: what`.
+    pub examples: Vec<String>,
+}
+
+/// Counts of one group (the whole input when there is no `--by`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// The group's value in the `--by` column; `None` without `--by`.
+    pub name: Option<String>,
+    /// Count of each face of the die, in the order of [`Dataset::faces`].
+    pub counts: Vec<u64>,
+    /// N = Σ counts.
+    pub n: u64,
+    /// Consecutive-roll pairs ((previous face, face) as indices into
+    /// [`Dataset::faces`], count), sorted; `None` for count tables, which
+    /// carry no order.
+    pub pairs: Option<Vec<((usize, usize), u64)>>,
+}
+
+/// Everything read from the inputs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dataset {
+    /// The die's faces, in report order.
+    pub faces: Vec<String>,
+    /// Integer or labelled faces.
+    pub kind: Kind,
+    /// True when K comes from the data rather than `--faces`/`--labels`.
+    pub k_inferred: bool,
+    /// The first header row read, if any.
+    pub header: Option<String>,
+    /// The groups in first-seen order (one, unnamed, without `--by`).
+    pub groups: Vec<Group>,
+    /// Rows skipped by `--skip-invalid`.
+    pub skipped: Skipped,
+}

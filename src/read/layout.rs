@@ -1,0 +1,219 @@
+//! Where the columns are in one input: which field is the face, the count
+//! and the group, and whether the first row is a header. A [`Layout`] is
+//! worked out from an input's first record and then counts each row into
+//! the tally, and it draws up the plan of the fast path, if it may run.
+
+use anyhow::Result;
+
+use super::domain::{looks_integer, parse_u64, show, Domain, Invalid, MAX_FACE};
+use super::options::{ColumnSpec, ReadOptions};
+use super::records::Record;
+use super::scan::{Columns, Limits, Plan};
+use super::tally::Tally;
+use crate::error::UsageError;
+
+/// Where the columns are in one input, and whether it starts with a header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layout {
+    width: usize,
+    face: usize,
+    count: Option<usize>,
+    by: Option<usize>,
+    /// The first row is a header, not data.
+    pub header: bool,
+}
+
+fn describe_columns(record: &Record) -> String {
+    record
+        .iter()
+        .enumerate()
+        .map(|(i, f)| format!("{} {}", i + 1, show(f.trim_ascii())))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn usage(message: String) -> anyhow::Error {
+    UsageError(message).into()
+}
+
+/// A hint when a one-field first row looks split by another delimiter.
+fn delimiter_hint(first: &Record, delimiter: u8) -> &'static str {
+    let text = first.get(0).unwrap_or_default();
+    match (first.len(), delimiter) {
+        (1, b',') if text.contains(&b'\t') => {
+            " (the fields look tab-separated: add --delimiter '\\t')"
+        }
+        (1, b',') if text.contains(&b';') => {
+            " (the fields look ';'-separated: add --delimiter ';')"
+        }
+        _ => "",
+    }
+}
+
+impl Layout {
+    pub fn from_first(
+        first: &Record,
+        source: &str,
+        options: &ReadOptions,
+        domain: &Domain,
+    ) -> Result<Layout> {
+        let width = first.len();
+        let named = |name: &str| {
+            first
+                .iter()
+                .position(|f| f.trim_ascii().eq_ignore_ascii_case(name.as_bytes()))
+        };
+        let locate = |spec: &ColumnSpec, flag: &str| -> Result<(usize, bool)> {
+            match spec {
+                ColumnSpec::Index(i) if *i <= width => Ok((i - 1, false)),
+                ColumnSpec::Index(i) => Err(usage(format!(
+                    "{flag} {i}: {source} has {width} column(s): {}{}",
+                    describe_columns(first),
+                    delimiter_hint(first, options.dialect.delimiter)
+                ))),
+                ColumnSpec::Name(_) if options.dialect.no_header => Err(usage(format!(
+                    "{flag} by name needs a header row, but --no-header says there is none; give a 1-based index"
+                ))),
+                ColumnSpec::Name(name) => match named(name) {
+                    Some(i) => Ok((i, true)),
+                    None => Err(usage(format!(
+                        "{flag} {name:?}: {source} has no column of that name; its first row is: {}{}",
+                        describe_columns(first),
+                        delimiter_hint(first, options.dialect.delimiter)
+                    ))),
+                },
+            }
+        };
+        let by = options.by.as_ref().map(|s| locate(s, "--by")).transpose()?;
+        let mut by_named = by.is_some_and(|b| b.1);
+        let by = by.map(|b| b.0);
+        // The count column of a count table: "count" by name, else the last.
+        let count = options.counts.then(|| match named("count") {
+            Some(i) if !options.dialect.no_header => {
+                by_named = true;
+                i
+            }
+            _ => width - 1,
+        });
+        let others: Vec<usize> = (0..width)
+            .filter(|&i| Some(i) != by && Some(i) != count)
+            .collect();
+        let (face, face_named) = match &options.column {
+            Some(spec) => locate(spec, "--column")?,
+            None if others.len() == 1 => (others[0], false),
+            None => match named("face").filter(|_| !options.dialect.no_header) {
+                Some(i) => (i, true),
+                None if options.counts && width >= 2 && by.is_none() => (width - 2, false),
+                None => {
+                    return Err(usage(format!(
+                        "{source} has {width} columns and none is named \"face\"; pick one with --column NAME|INDEX: {}",
+                        describe_columns(first)
+                    )))
+                }
+            },
+        };
+        if options.counts && (width < 2 || Some(face) == count) {
+            return Err(usage(format!(
+                "{source}: a count table needs a face column and a count column; its first row is: {}",
+                describe_columns(first)
+            )));
+        }
+        let header = !options.dialect.no_header
+            && (face_named
+                || by_named
+                || match count {
+                    Some(c) => !looks_integer(first.get(c).unwrap_or_default().trim_ascii()),
+                    None => domain.is_header(first.get(face).unwrap_or_default()),
+                });
+        Ok(Layout {
+            width,
+            face,
+            count,
+            by,
+            header,
+        })
+    }
+
+    /// What the fast path may take of the rest of this input, if anything:
+    /// integer faces (within `limits`) of a roll log without groups.
+    pub fn fast_plan(&self, limits: Limits, options: &ReadOptions) -> Option<Plan> {
+        let eligible = !options.general_only
+            && self.by.is_none()
+            && self.count.is_none()
+            && options.labels.is_none();
+        let columns = (self.width > 1).then_some(Columns {
+            delimiter: options.dialect.delimiter,
+            width: self.width,
+            face: self.face,
+        });
+        eligible.then_some(Plan { limits, columns })
+    }
+
+    /// Counts one data row.
+    pub fn row(&self, record: &Record, source: &str, tally: &mut Tally) -> Result<()> {
+        let line = record.line();
+        if let Err(bad) = self.check(record) {
+            return tally.invalid(source, line, bad);
+        }
+        let field = |i: usize| record.get(i).unwrap_or_default();
+        let count = match self.count {
+            None => None,
+            Some(c) => match parse_u64(field(c).trim_ascii()) {
+                Some(n) => Some(n),
+                None => {
+                    let bad = Invalid::new(
+                        "bad count",
+                        format!(
+                            "count {} is not a whole number from 0 to 2^64 − 1",
+                            show(field(c))
+                        ),
+                    );
+                    return tally.invalid(source, line, bad);
+                }
+            },
+        };
+        let group = self.by.map(field);
+        let added = tally.add(group, field(self.face), count);
+        match added {
+            Ok(()) => Ok(()),
+            Err(bad) => tally.invalid(source, line, bad),
+        }
+    }
+
+    fn check(&self, record: &Record) -> Result<(), Invalid> {
+        if record.len() != self.width {
+            return Err(Invalid::new(
+                "ragged row",
+                format!(
+                    "expected {} field(s) like the first row, found {}",
+                    self.width,
+                    record.len()
+                ),
+            ));
+        }
+        if record.has_nul() {
+            return Err(Invalid::new("NUL byte", "the row holds a NUL byte".into()));
+        }
+        Ok(())
+    }
+}
+
+/// The faces the fast path may accept in `domain`, when it may run at all:
+/// integer (or not yet decided) domains only.
+pub fn scan_limits(domain: &Domain) -> Option<Limits> {
+    let open = Limits {
+        min: 0,
+        max: MAX_FACE as u32,
+    };
+    match domain {
+        Domain::Undecided => Some(open),
+        Domain::Integer {
+            declared: Some(k), ..
+        } => Some(Limits {
+            min: 1,
+            max: *k as u32,
+        }),
+        Domain::Integer { .. } => Some(open),
+        Domain::Labels { .. } => None,
+    }
+}

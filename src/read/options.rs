@@ -1,0 +1,68 @@
+//! How to read the inputs: [`ReadOptions`], built from the command line (or
+//! by a test), and its [`Dialect`], the one place a new option of the CSV
+//! dialect goes.
+
+/// Which column holds something: by header name or 1-based index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ColumnSpec {
+    /// The column whose header is this name.
+    Name(String),
+    /// The column at this 1-based position.
+    Index(usize),
+}
+
+impl std::str::FromStr for ColumnSpec {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        if s.is_empty() {
+            return Err("a column name or a 1-based index is required".into());
+        }
+        match s.parse::<usize>() {
+            Ok(0) => Err("column indices start at 1".into()),
+            Ok(i) => Ok(ColumnSpec::Index(i)),
+            Err(_) => Ok(ColumnSpec::Name(s.to_string())),
+        }
+    }
+}
+
+/// How the bytes of an input are split into rows and fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dialect {
+    /// Field delimiter byte.
+    pub delimiter: u8,
+    /// No input has a header row.
+    pub no_header: bool,
+}
+
+impl Default for Dialect {
+    fn default() -> Self {
+        Dialect {
+            delimiter: b',',
+            no_header: false,
+        }
+    }
+}
+
+/// How to read the inputs; built from the command line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// How rows and fields are split.
+    pub dialect: Dialect,
+    /// Inputs are `face,count` tables rather than roll logs.
+    pub counts: bool,
+    /// The face column (`--column`).
+    pub column: Option<ColumnSpec>,
+    /// The group column (`--by`).
+    pub by: Option<ColumnSpec>,
+    /// `--faces K`: integer faces 1..K.
+    pub faces: Option<u64>,
+    /// `--labels A,B,..`: labelled faces, in this order.
+    pub labels: Option<Vec<String>>,
+    /// Count and report invalid rows instead of stopping.
+    pub skip_invalid: bool,
+    /// A test hook: never take the fast path, so that tests can check that
+    /// both paths give the same answers.
+    #[doc(hidden)]
+    pub general_only: bool,
+}

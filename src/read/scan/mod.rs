@@ -1,0 +1,40 @@
+//! The fast path: scanners that count the rolls of clean integer logs many
+//! lines at a time, and hand the first line they cannot take back to the
+//! general reader, so that every answer is the general reader's (property
+//! tests check it).
+//!
+//! Nothing here knows about options, domains or tallies: the reader gives a
+//! [`Plan`] (which faces, which column) and gets back a [`Scan`]. The files,
+//! each depending only on those above it in this list:
+//!
+//! - `plan.rs`: [`Limits`], [`Columns`], [`Plan`], what a scan may take;
+//! - `counts.rs`: [`Scan`] and [`PairCounts`], what a scan counts into;
+//! - `masks.rs`: byte classes of a word or a 64-byte block as bit masks
+//!   (SSE2 on x86_64, a portable loop elsewhere);
+//! - `lines.rs`: [`scan`], the one-column scanner's five tiers;
+//! - `columns.rs`: [`scan_columns`], the multi-column scanner;
+//! - `dispatch.rs`: [`scan_plan`], which picks the scanner for the plan and
+//!   the build for the CPU;
+//! - `drive.rs`: [`scan_reader`] and [`scan_file`], the only code here
+//!   that reads the input: as a stream, or a regular file on all cores.
+//!
+//! `unsafe` code lives in `masks.rs` (SIMD intrinsics) and `dispatch.rs`
+//! (calling the Haswell build after checking the CPU), and nowhere else in
+//! diceml.
+
+mod columns;
+mod counts;
+#[allow(unsafe_code)]
+mod dispatch;
+mod drive;
+mod lines;
+#[allow(unsafe_code)]
+mod masks;
+mod plan;
+
+pub use columns::scan_columns;
+pub use counts::{PairCounts, Scan, NO_PREVIOUS};
+pub use dispatch::scan_plan;
+pub use drive::{scan_file, scan_reader, Stopped};
+pub use lines::scan;
+pub use plan::{Columns, Limits, Plan};
