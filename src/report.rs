@@ -6,10 +6,22 @@
 
 use std::io::Write;
 
+use clap::ValueEnum;
+
 use crate::analysis::{DieReport, FaceRow, InputSummary, MaybeTest, Report};
-use crate::cli::Format;
 use crate::read::{Dataset, Skipped};
 use crate::stats::TestResult;
+
+/// How `fit` writes its report (`--format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A table for people, with a summary.
+    Table,
+    /// One row per face: face,count,p,q,abs_diff.
+    Csv,
+    /// One JSON object (field names are stable).
+    Json,
+}
 
 /// How the table looks: colour, and the width it may fill.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -36,9 +36,9 @@ pub fn run(args: FitArgs, ui: &Ui) -> Result<()> {
         smooth: args.smooth,
         adjust: args.adjust.into(),
         trace: args.trace.is_some() || args.plot_loss.is_some(),
-        per_face: args.format != crate::cli::Format::Csv || args.plot.is_some(),
+        per_face: args.format != report::Format::Csv || args.plot.is_some(),
         // Only JSON prints the posteriors (posterior_mean, credible_low/high).
-        posterior: args.format == crate::cli::Format::Json,
+        posterior: args.format == report::Format::Json,
     };
     let report = analysis::analyse(&data, args.input.by.is_some(), &options)?;
     let mut out = io::open_output(args.output.as_deref())?;
