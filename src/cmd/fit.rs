@@ -60,7 +60,7 @@ pub fn run(args: FitArgs, ui: &Ui) -> Result<()> {
     }
     if let Some(path) = &args.trace {
         let mut trace = io::open_output(Some(path))?;
-        report::write_trace(&mut trace, &report)?;
+        report::csv::write_trace(&mut trace, &report)?;
         trace.flush()?;
     }
     Ok(())
