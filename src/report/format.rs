@@ -1,6 +1,7 @@
 //! Numbers for people, one formatter for the table and the charts: p-values,
-//! small quantities, probabilities, percentages, expected counts and axis
-//! labels. CSV and JSON do not come here: they keep full precision.
+//! small quantities, probabilities, percentages, expected counts, statistics
+//! and axis labels, and the one rule that calls a null "a fair die". CSV and
+//! JSON do not come here: they keep full precision.
 
 use crate::stats::TestResult;
 
@@ -64,6 +65,13 @@ pub fn short_p(p: f64) -> String {
 pub fn percent(x: f64) -> String {
     let text = format!("{:.3}", x * 100.0);
     text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// True when the null gives every face the same probability, exactly: the
+/// table and the charts then call it "a fair die". `--expected` weights that
+/// are all equal normalise to exactly equal probabilities.
+pub fn is_fair(null: &[f64]) -> bool {
+    null.windows(2).all(|w| w[0] == w[1])
 }
 
 #[cfg(test)]

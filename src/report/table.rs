@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use super::format::{expected, p_value, percent, plain_p, prob, short_p, small};
+use super::format::{expected, is_fair, p_value, percent, plain_p, prob, short_p, small};
 use super::Look;
 use crate::analysis::{DieReport, FaceRow, InputSummary, MaybeTest, Report};
 use crate::read::Skipped;
@@ -72,8 +72,8 @@ fn write_die_table(out: &mut dyn Write, die: &DieReport, look: Look) -> std::io:
     for f in &die.faces {
         let mark = deviation_mark(f, die);
         let style = match (look.color, mark) {
-            (true, "+") => anstyle::AnsiColor::Red.on_default().bold(),
-            (true, "-") => anstyle::AnsiColor::Cyan.on_default().bold(),
+            (true, Mark::Above) => anstyle::AnsiColor::Red.on_default().bold(),
+            (true, Mark::Below) => anstyle::AnsiColor::Cyan.on_default().bold(),
             _ => anstyle::Style::new(),
         };
         writeln!(
@@ -88,7 +88,7 @@ fn write_die_table(out: &mut dyn Write, die: &DieReport, look: Look) -> std::io:
             // No "-0.00" for a count that meets its expectation.
             if f.std_residual.abs() < 0.005 { 0.0 } else { f.std_residual },
             format!("[{}, {}]", prob(f.ci_low), prob(f.ci_high)),
-            mark,
+            mark.symbol(),
             bar(f.p / top.max(f64::MIN_POSITIVE), bar_w),
         )?;
     }
@@ -149,16 +149,38 @@ fn write_die_table(out: &mut dyn Write, die: &DieReport, look: Look) -> std::io:
     write_verdict(out, die)
 }
 
-/// `+` (`-`) marks a face whose interval lies above (below) its null
-/// probability; blank otherwise.
-fn deviation_mark(face: &FaceRow, die: &DieReport) -> &'static str {
+/// Where a face's interval lies against its null probability.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    /// The whole interval lies above the null's probability.
+    Above,
+    /// The whole interval lies below it.
+    Below,
+    /// The interval holds it.
+    Within,
+}
+
+impl Mark {
+    /// The table's symbol: `+`, `-`, or blank.
+    fn symbol(self) -> &'static str {
+        match self {
+            Mark::Above => "+",
+            Mark::Below => "-",
+            Mark::Within => "",
+        }
+    }
+}
+
+/// [`Mark::Above`] (`+`) or [`Mark::Below`] (`-`) for a face whose interval
+/// lies above (below) its null probability; [`Mark::Within`] otherwise.
+fn deviation_mark(face: &FaceRow, die: &DieReport) -> Mark {
     let p0 = face.expected / die.n as f64;
     if p0 < face.ci_low {
-        "+"
+        Mark::Above
     } else if p0 > face.ci_high {
-        "-"
+        Mark::Below
     } else {
-        ""
+        Mark::Within
     }
 }
 
@@ -176,7 +198,7 @@ fn bar(fraction: f64, width: usize) -> String {
 
 fn write_tests(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> {
     let t = &die.tests;
-    let null = if die.null.windows(2).all(|w| w[0] == w[1]) {
+    let null = if is_fair(&die.null) {
         "a fair die".to_string()
     } else {
         "the --expected distribution".to_string()
@@ -272,10 +294,10 @@ fn write_verdict(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> {
     let off: Vec<String> = die
         .faces
         .iter()
-        .filter(|f| !deviation_mark(f, die).is_empty())
+        .filter(|f| deviation_mark(f, die) != Mark::Within)
         .map(|f| {
             let p0 = f.expected / die.n as f64;
-            let dir = if deviation_mark(f, die) == "+" {
+            let dir = if deviation_mark(f, die) == Mark::Above {
                 "more"
             } else {
                 "less"
