@@ -1,0 +1,341 @@
+//! Charts for `diceml fit`: the fitted die (`--plot FILE`) and the
+//! optimiser's path (`--plot-loss FILE`), rendered to bytes that
+//! [`crate::io::write_file`] writes.
+//!
+//! The format follows the file's extension: `.svg` (vector, text left to the
+//! viewer's sans-serif font) or `.png` (a bitmap). PNG text is drawn with
+//! DejaVu Sans, embedded in the binary (`assets/DejaVuSans.ttf`, licence in
+//! `assets/DejaVuSans-LICENSE.txt`) and rasterised by `ab_glyph`, so charts
+//! need no system fonts and no network; the same font measures the text of
+//! SVG charts when they are laid out. Both formats are drawn in memory and
+//! handed back whole, and the file is written through a temporary one, so a
+//! chart that cannot be drawn or written leaves no file behind.
+//!
+//! - [`PlotPath`]: a chart's file, its extension checked with the other
+//!   arguments, before any work;
+//! - [`render_fit`]: one bar per face for p = n/N, its interval as a
+//!   whisker, the fitted q as a dot, the null's probabilities as a step line,
+//!   faces whose interval excludes the null in another colour; one panel per
+//!   group with `--by` (drawn in `fit.rs`);
+//! - [`render_loss`]: KL(p‖q_t) = H(p, q_t) − H(p) and max_k |q_t,k − p_k|
+//!   against the iteration t, on a log scale, from [`TraceRow`]s (drawn in
+//!   `loss.rs`).
+//!
+//! `legend.rs` lays out and draws the legends both charts share; `png.rs` is
+//! the bitmap backend with its own glyph drawing, and the PNG encoder.
+//! Numbers are written by [`crate::report::format`], as the table writes
+//! them.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use anyhow::{anyhow, Result};
+use plotters::backend::SVGBackend;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::analysis::Report;
+pub use crate::analysis::TraceRow;
+use crate::error::UsageError;
+
+mod fit;
+mod legend;
+mod loss;
+mod png;
+
+use fit::FitChart;
+use loss::LossChart;
+
+/// DejaVu Sans 2.37 (Bitstream Vera licence, see assets/DejaVuSans-LICENSE.txt).
+static FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
+/// The family name the embedded font is registered under (plotters' default).
+const FAMILY: &str = "sans-serif";
+
+/// Values of the loss chart below this are drawn at it (a log axis cannot
+/// show 0, and an exact fit reaches KL = 0).
+pub const LOSS_FLOOR: f64 = 1e-30;
+/// Faces beyond which `--plot` refuses: the bars would be under a pixel wide.
+pub const MAX_PLOT_FACES: usize = 1000;
+/// Groups drawn with `--by`; later groups are left out (the title says so).
+pub const MAX_PANELS: usize = 36;
+
+/// Text sizes in pixels: titles, legends and axis names, tick labels, panel
+/// captions.
+const TITLE_SIZE: f64 = 22.0;
+const TEXT_SIZE: f64 = 15.0;
+const LABEL_SIZE: f64 = 14.0;
+const CAPTION_SIZE: f64 = 16.0;
+
+/// The palette: bars, highlighted bars, whiskers, the null, the grid, grey
+/// text and the loss chart's two lines.
+const BAR: RGBColor = RGBColor(96, 146, 204);
+const BAR_EDGE: RGBColor = RGBColor(46, 96, 156);
+const HIGHLIGHT: RGBColor = RGBColor(242, 142, 43);
+const HIGHLIGHT_EDGE: RGBColor = RGBColor(178, 92, 10);
+const WHISKER: RGBColor = RGBColor(35, 35, 35);
+const NULL_LINE: RGBColor = RGBColor(200, 30, 45);
+const GRID: RGBColor = RGBColor(225, 225, 225);
+const GREY_TEXT: RGBColor = RGBColor(70, 70, 70);
+const KL_LINE: RGBColor = RGBColor(46, 96, 176);
+const DIFF_LINE: RGBColor = RGBColor(222, 118, 20);
+
+/// Renders the chart of a fit (`--plot`) in `target`'s format (SVG or PNG)
+/// and returns the file's bytes.
+///
+/// A single die is one chart, its title giving N, K, Pearson's χ² and its
+/// p-value (from `log10_p_value` as "p < 1e-N" once the p-value underflows
+/// below 1e-300) against the null. Per face: a bar for p = n/N, a whisker
+/// for the interval `ci_low..ci_high`, a ring for the fitted q, and a red
+/// step line for the null's probability (a flat line for a fair die); bars
+/// whose interval excludes the null are orange on a light orange band (the
+/// band shows it where p = 0 leaves no bar), the others blue. The legend
+/// names the interval method and level and the fit's method and status.
+/// Face labels thin out to every 2nd, 5th, 10th, ... face so that none
+/// overlap, labels longer than 12 characters are shortened, and where a
+/// face gets under 6 pixels (K in the hundreds) the rings and whisker caps
+/// are left out. The canvas grows with K: 900×600 up to K = 61, 2400 wide
+/// from K = 187.
+///
+/// With `--by` the file holds a grid of panels, one per group in report
+/// order (at most [`MAX_PANELS`]; the title says when groups were left out),
+/// up to ⌈√G⌉ per row, all on one probability scale so the groups compare
+/// at a glance; each panel's caption gives the group, its N and its χ²
+/// p-value (and the adjusted one), the title K and the homogeneity test.
+///
+/// Errors: more than [`MAX_PLOT_FACES`] faces (a [`UsageError`] naming the
+/// file), or a chart that cannot be drawn.
+pub fn render_fit(target: &PlotPath, report: &Report) -> Result<Vec<u8>> {
+    let chart = FitChart::new(report);
+    if chart.k > MAX_PLOT_FACES {
+        return Err(UsageError(format!(
+            "{} {}: a die of {} faces is too many to chart (at most {MAX_PLOT_FACES})",
+            target.flag,
+            target.path.display(),
+            chart.k
+        ))
+        .into());
+    }
+    render(target, &chart)
+}
+
+/// Renders the optimiser's path (`--plot-loss`) in `target`'s format and
+/// returns the file's bytes.
+///
+/// Two lines against the iteration t on one log₁₀ axis: the loss gap
+/// KL(p‖q_t) = H(p, q_t) − H(p) (the row's `kl`) and max_k |q_t,k − p_k|
+/// (`max_abs_diff`), the distance the stopping rule watches. Gradient descent
+/// converges linearly, so both fall as straight lines; KL falls about twice
+/// as steeply, being quadratic in q − p near the optimum. Values below
+/// [`LOSS_FLOOR`] (an exact fit reaches 0) are drawn at the floor, and the
+/// subtitle says so when that happens; non-finite values are left out.
+/// Traces longer than a few thousand rows are thinned evenly (the last row
+/// is always drawn). The row's `cross_entropy` and `step` are not drawn.
+///
+/// Errors: no rows, or a chart that cannot be drawn.
+pub fn render_loss(target: &PlotPath, rows: &[TraceRow]) -> Result<Vec<u8>> {
+    if rows.is_empty() {
+        return Err(anyhow!(
+            "{} {}: the optimiser's trace is empty",
+            target.flag,
+            target.path.display()
+        ));
+    }
+    render(target, &LossChart::new(rows))
+}
+
+/// Image formats, by file extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Svg,
+    Png,
+}
+
+/// A chart's file: the flag that named it, its path, and the image format
+/// its extension asks for. Made before any work, so that a wrong name is
+/// refused before the inputs are read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlotPath {
+    flag: &'static str,
+    path: PathBuf,
+    format: Format,
+}
+
+impl PlotPath {
+    /// Checks the file `path` given to `flag` (`--plot`, `--plot-loss`):
+    /// `.svg` or `.png`, in any case; any other name is a [`UsageError`]
+    /// naming the flag and the file.
+    pub fn new(flag: &'static str, path: &Path) -> Result<PlotPath> {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        let format = match ext.as_deref() {
+            Some("svg") => Format::Svg,
+            Some("png") => Format::Png,
+            _ => {
+                return Err(UsageError(format!(
+                    "{flag} {}: use a .svg or .png file",
+                    path.display()
+                ))
+                .into())
+            }
+        };
+        Ok(PlotPath {
+            flag,
+            path: path.to_path_buf(),
+            format,
+        })
+    }
+
+    /// The file to write.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// Registers the embedded font once per process.
+fn register_font() -> Result<()> {
+    static REGISTERED: OnceLock<bool> = OnceLock::new();
+    let ok = *REGISTERED
+        .get_or_init(|| plotters::style::register_font(FAMILY, FontStyle::Normal, FONT).is_ok());
+    if ok {
+        Ok(())
+    } else {
+        Err(anyhow!(
+            "the embedded font (DejaVu Sans) could not be loaded"
+        ))
+    }
+}
+
+type DrawResult<DB> =
+    std::result::Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+/// A picture that can be drawn on any backend.
+trait Chart {
+    /// Width and height in pixels.
+    fn size(&self) -> (u32, u32);
+    /// Draws the whole picture on `root`.
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB>;
+}
+
+/// Draws `chart` in memory, in the format `target` asks for, and returns
+/// the file's bytes.
+fn render<C: Chart>(target: &PlotPath, chart: &C) -> Result<Vec<u8>> {
+    register_font()?;
+    let size = chart.size();
+    let failed = |e: &dyn std::fmt::Display| {
+        anyhow!(
+            "{} {}: cannot draw the chart: {e}",
+            target.flag,
+            target.path.display()
+        )
+    };
+    let bytes = match target.format {
+        Format::Svg => {
+            let mut svg = String::new();
+            {
+                let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+                chart.draw(&root).map_err(|e| failed(&e))?;
+                root.present().map_err(|e| failed(&e))?;
+            }
+            svg.into_bytes()
+        }
+        Format::Png => png::render(chart, &failed)?,
+    };
+    Ok(bytes)
+}
+
+/// A text style in the embedded font's family.
+fn text_style(size: f64, colour: &RGBColor) -> TextStyle<'static> {
+    let mut style = TextStyle::from((FAMILY, size));
+    style.color = colour.to_backend_color();
+    style
+}
+
+/// "p = 0.4120", "p = 1.56e-144", or from the log once p is below 1e-300:
+/// "p < 1e-1234".
+fn p_text(p: f64, log10_p: f64) -> String {
+    if p >= 1e-300 || p.is_nan() {
+        format!("p = {}", p_number(p))
+    } else if log10_p.is_finite() && log10_p > -1e300 {
+        format!("p < 1e-{:.0}", (-log10_p).floor().max(300.0))
+    } else {
+        "p < 1e-300".to_string()
+    }
+}
+
+/// A p-value as the table prints it: 4 decimals, or 3 significant digits
+/// below 0.001.
+fn p_number(p: f64) -> String {
+    if p >= 1e-3 || p == 0.0 {
+        format!("{p:.4}")
+    } else {
+        format!("{p:.2e}")
+    }
+}
+
+/// A statistic or a level: shortest of 2 decimals, an integer.
+fn number(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{x:.0}")
+    } else if x.abs() >= 1e6 {
+        format!("{x:.3e}")
+    } else {
+        format!("{x:.2}")
+    }
+}
+
+/// A small non-negative quantity: 2 significant digits.
+fn small(x: f64) -> String {
+    if x == 0.0 {
+        "0".to_string()
+    } else {
+        format!("{x:.1e}")
+    }
+}
+
+/// 10^e as an axis label: "0.01" to "100", else "1e-10".
+fn exp10(e: i32) -> String {
+    match e {
+        -2 => "0.01".into(),
+        -1 => "0.1".into(),
+        0 => "1".into(),
+        1 => "10".into(),
+        2 => "100".into(),
+        _ => format!("1e{e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_extensions_are_usage_errors() {
+        for (name, flag) in [
+            ("chart.gif", "--plot"),
+            ("chart", "--plot"),
+            ("loss.jpg", "--plot-loss"),
+        ] {
+            let path = Path::new(name);
+            let err = PlotPath::new(flag, path).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!("{flag} {name}: use a .svg or .png file")
+            );
+            assert!(err.downcast_ref::<UsageError>().is_some());
+            assert!(!path.exists());
+        }
+    }
+
+    #[test]
+    fn p_values_read_like_the_table() {
+        assert_eq!(p_text(0.41234, -0.38), "p = 0.4123");
+        assert_eq!(p_text(1.5634e-144, -143.806), "p = 1.56e-144");
+        assert_eq!(p_text(0.0, -1234.5), "p < 1e-1234");
+        assert_eq!(p_text(1e-310, -310.0), "p < 1e-310");
+        assert_eq!(p_text(0.0, -f64::MAX), "p < 1e-300");
+        assert_eq!(exp10(-1), "0.1");
+        assert_eq!(exp10(-20), "1e-20");
+    }
+}
