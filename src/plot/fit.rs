@@ -8,10 +8,12 @@ use plotters::prelude::*;
 
 use super::legend::{draw_legend, layout_legend, Swatch};
 use super::{
-    number, p_number, p_text, text_style, Chart, DrawResult, BAR, BAR_EDGE, CAPTION_SIZE, GRID,
-    HIGHLIGHT, HIGHLIGHT_EDGE, LABEL_SIZE, MAX_PANELS, NULL_LINE, TEXT_SIZE, TITLE_SIZE, WHISKER,
+    text_style, Chart, DrawResult, BAR, BAR_EDGE, CAPTION_SIZE, GRID, HIGHLIGHT, HIGHLIGHT_EDGE,
+    LABEL_SIZE, MAX_PANELS, NULL_LINE, TEXT_SIZE, TITLE_SIZE, WHISKER,
 };
 use crate::analysis::{DieReport, MaybeTest, Report};
+use crate::report::format::{is_fair, number, p_value, percent_rounded, plain_p};
+use crate::stats::TestResult;
 
 /// Below this many pixels a face, the fit chart leaves out the q dots and
 /// the whiskers' caps.
@@ -51,7 +53,7 @@ impl<'a> FitChart<'a> {
                     die.k,
                     number(chi.statistic),
                     chi.df,
-                    p_text(chi.p_value, chi.log10_p_value),
+                    p_text(chi),
                     null_name(&die.null)
                 );
                 let panels = vec![Panel { caption: None, die }];
@@ -67,7 +69,7 @@ impl<'a> FitChart<'a> {
                 match &grouped.homogeneity {
                     MaybeTest::Done(t) => title.push_str(&format!(
                         ": groups alike? \u{3c7}\u{b2} {}",
-                        p_text(t.result.p_value, t.result.log10_p_value)
+                        p_text(&t.result)
                     )),
                     MaybeTest::Skipped { .. } => {}
                 }
@@ -89,10 +91,10 @@ impl<'a> FitChart<'a> {
                                 24
                             ),
                             g.die.n,
-                            p_text(chi.result.p_value, chi.result.log10_p_value)
+                            p_text(&chi.result)
                         );
                         if let Some(adj) = chi.p_adjusted.filter(|_| grouped.adjust != "none") {
-                            caption.push_str(&format!(" ({}: {})", grouped.adjust, p_number(adj)));
+                            caption.push_str(&format!(" ({}: {})", grouped.adjust, plain_p(adj)));
                         }
                         Panel {
                             caption: Some(caption),
@@ -163,8 +165,8 @@ impl<'a> FitChart<'a> {
         } else {
             ": NOT converged in some groups".to_string()
         };
-        let level = (ci.level * 100.0 * 1e6).round() / 1e6;
-        let null = if null_name(&die.null) == "a fair die" {
+        let level = percent_rounded(ci.level);
+        let null = if is_fair(&die.null) {
             "null p0: a fair die"
         } else {
             "null p0 (--expected)"
@@ -477,12 +479,15 @@ fn tick_indices(labels: &[String], label_w: f64, plot_w: f64) -> Vec<usize> {
     ticks
 }
 
-/// "a fair die", or "the --expected null" for any other.
+/// "p = " and the p-value as the table writes it.
+fn p_text(test: &TestResult) -> String {
+    format!("p = {}", p_value(test))
+}
+
+/// "a fair die" (by [`is_fair`], the table's rule), or "the --expected
+/// null" for any other.
 fn null_name(null: &[f64]) -> &'static str {
-    let fair = null
-        .first()
-        .is_some_and(|&first| null.iter().all(|&p| (p - first).abs() <= 1e-12 * first));
-    if fair {
+    if is_fair(null) {
         "a fair die"
     } else {
         "the --expected null"
@@ -505,7 +510,7 @@ mod tests {
     use std::path::Path;
 
     use super::super::png::tests::{png_pixels, png_size};
-    use super::super::{p_text, render_fit, PlotPath};
+    use super::super::{render_fit, PlotPath};
     use super::*;
     use crate::analysis::{analyse, AnalysisOptions};
     use crate::read::domain::Domain;
@@ -586,7 +591,7 @@ mod tests {
             panic!("a single die")
         };
         let chi = &single.die.tests.chi_square.result;
-        p_text(chi.p_value, chi.log10_p_value)
+        p_text(chi)
     }
 
     #[test]
@@ -713,6 +718,20 @@ mod tests {
         let target = PlotPath::new("--plot", Path::new("big.svg")).unwrap();
         let err = render_fit(&target, &report).unwrap_err();
         assert!(err.to_string().contains("1001 faces is too many"), "{err}");
+    }
+
+    #[test]
+    fn p_values_read_like_the_table() {
+        let result = |p_value, log10_p_value| TestResult {
+            statistic: 1.0,
+            df: 5,
+            p_value,
+            log10_p_value,
+        };
+        assert_eq!(p_text(&result(0.41234, -0.38)), "p = 0.4123");
+        assert_eq!(p_text(&result(1.5634e-144, -143.806)), "p = 1.56e-144");
+        assert_eq!(p_text(&result(0.0, -1234.5)), "p = 1e-1234.5");
+        assert_eq!(p_text(&result(1e-310, -310.0)), "p = 1.00e-310");
     }
 
     #[test]

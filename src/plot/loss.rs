@@ -6,9 +6,10 @@ use plotters::prelude::*;
 
 use super::legend::{draw_legend, layout_legend, Swatch};
 use super::{
-    exp10, small, text_style, Chart, DrawResult, TraceRow, DIFF_LINE, GREY_TEXT, GRID, KL_LINE,
-    LABEL_SIZE, LOSS_FLOOR, TEXT_SIZE, TITLE_SIZE,
+    text_style, Chart, DrawResult, TraceRow, DIFF_LINE, GREY_TEXT, GRID, KL_LINE, LABEL_SIZE,
+    LOSS_FLOOR, TEXT_SIZE, TITLE_SIZE,
 };
+use crate::report::format::{exp10, small};
 
 /// Points of the loss chart's lines; longer traces are thinned evenly.
 const MAX_LOSS_POINTS: usize = 4000;

@@ -24,7 +24,7 @@
 //! `legend.rs` lays out and draws the legends both charts share; `png.rs` is
 //! the bitmap backend with its own glyph drawing, and the PNG encoder.
 //! Numbers are written by [`crate::report::format`], as the table writes
-//! them.
+//! them, and a null is "a fair die" by the table's rule.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -83,8 +83,8 @@ const DIFF_LINE: RGBColor = RGBColor(222, 118, 20);
 /// and returns the file's bytes.
 ///
 /// A single die is one chart, its title giving N, K, Pearson's χ² and its
-/// p-value (from `log10_p_value` as "p < 1e-N" once the p-value underflows
-/// below 1e-300) against the null. Per face: a bar for p = n/N, a whisker
+/// p-value against the null, written as the table writes it (once the
+/// p-value underflows to 0, from its log: "p = 1e-1234.5"). Per face: a bar for p = n/N, a whisker
 /// for the interval `ci_low..ci_high`, a ring for the fitted q, and a red
 /// step line for the null's probability (a flat line for a fair die); bars
 /// whose interval excludes the null are orange on a light orange band (the
@@ -252,60 +252,6 @@ fn text_style(size: f64, colour: &RGBColor) -> TextStyle<'static> {
     style
 }
 
-/// "p = 0.4120", "p = 1.56e-144", or from the log once p is below 1e-300:
-/// "p < 1e-1234".
-fn p_text(p: f64, log10_p: f64) -> String {
-    if p >= 1e-300 || p.is_nan() {
-        format!("p = {}", p_number(p))
-    } else if log10_p.is_finite() && log10_p > -1e300 {
-        format!("p < 1e-{:.0}", (-log10_p).floor().max(300.0))
-    } else {
-        "p < 1e-300".to_string()
-    }
-}
-
-/// A p-value as the table prints it: 4 decimals, or 3 significant digits
-/// below 0.001.
-fn p_number(p: f64) -> String {
-    if p >= 1e-3 || p == 0.0 {
-        format!("{p:.4}")
-    } else {
-        format!("{p:.2e}")
-    }
-}
-
-/// A statistic or a level: shortest of 2 decimals, an integer.
-fn number(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{x:.0}")
-    } else if x.abs() >= 1e6 {
-        format!("{x:.3e}")
-    } else {
-        format!("{x:.2}")
-    }
-}
-
-/// A small non-negative quantity: 2 significant digits.
-fn small(x: f64) -> String {
-    if x == 0.0 {
-        "0".to_string()
-    } else {
-        format!("{x:.1e}")
-    }
-}
-
-/// 10^e as an axis label: "0.01" to "100", else "1e-10".
-fn exp10(e: i32) -> String {
-    match e {
-        -2 => "0.01".into(),
-        -1 => "0.1".into(),
-        0 => "1".into(),
-        1 => "10".into(),
-        2 => "100".into(),
-        _ => format!("1e{e}"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -326,16 +272,5 @@ mod tests {
             assert!(err.downcast_ref::<UsageError>().is_some());
             assert!(!path.exists());
         }
-    }
-
-    #[test]
-    fn p_values_read_like_the_table() {
-        assert_eq!(p_text(0.41234, -0.38), "p = 0.4123");
-        assert_eq!(p_text(1.5634e-144, -143.806), "p = 1.56e-144");
-        assert_eq!(p_text(0.0, -1234.5), "p < 1e-1234");
-        assert_eq!(p_text(1e-310, -310.0), "p < 1e-310");
-        assert_eq!(p_text(0.0, -f64::MAX), "p < 1e-300");
-        assert_eq!(exp10(-1), "0.1");
-        assert_eq!(exp10(-20), "1e-20");
     }
 }

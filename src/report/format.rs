@@ -74,6 +74,37 @@ pub fn is_fair(null: &[f64]) -> bool {
     null.windows(2).all(|w| w[0] == w[1])
 }
 
+/// A fraction as a percentage rounded to 6 decimals, in shortest form:
+/// 0.95 → "95", 0.9999999 → "99.99999". The charts' legends use it; the
+/// table's [`percent`] keeps 3 decimals.
+pub fn percent_rounded(x: f64) -> String {
+    let level = (x * 100.0 * 1e6).round() / 1e6;
+    format!("{level}")
+}
+
+/// A statistic or a level: shortest of 2 decimals, an integer.
+pub fn number(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{x:.0}")
+    } else if x.abs() >= 1e6 {
+        format!("{x:.3e}")
+    } else {
+        format!("{x:.2}")
+    }
+}
+
+/// 10^e as an axis label: "0.01" to "100", else "1e-10".
+pub fn exp10(e: i32) -> String {
+    match e {
+        -2 => "0.01".into(),
+        -1 => "0.1".into(),
+        0 => "1".into(),
+        1 => "10".into(),
+        2 => "100".into(),
+        _ => format!("1e{e}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,5 +121,39 @@ mod tests {
         assert_eq!(prob(0.5), "0.500000");
         assert_eq!(prob(0.0), "0.000000");
         assert_eq!(prob(1.5e-15), "1.50e-15");
+    }
+
+    /// A test result with this p-value and log.
+    fn test(p_value: f64, log10_p_value: f64) -> TestResult {
+        TestResult {
+            statistic: 1.0,
+            df: 5,
+            p_value,
+            log10_p_value,
+        }
+    }
+
+    #[test]
+    fn p_values_read_alike_in_the_table_and_the_charts() {
+        assert_eq!(p_value(&test(0.41234, -0.38)), "0.4123");
+        assert_eq!(p_value(&test(1.5634e-144, -143.806)), "1.56e-144");
+        assert_eq!(p_value(&test(0.0, -1234.5)), "1e-1234.5");
+        assert_eq!(p_value(&test(1e-310, -310.0)), "1.00e-310");
+        assert_eq!(plain_p(0.0), "0.00e0");
+        assert_eq!(short_p(0.0123), "0.012");
+        assert_eq!(exp10(-1), "0.1");
+        assert_eq!(exp10(-20), "1e-20");
+        assert_eq!(number(3.0), "3");
+        assert_eq!(number(679.18), "679.18");
+        assert_eq!(percent_rounded(0.95), "95");
+        assert_eq!(percent_rounded(0.9999999), "99.99999");
+    }
+
+    #[test]
+    fn a_null_is_fair_when_all_weights_are_equal() {
+        assert!(is_fair(&[0.25; 4]));
+        assert!(is_fair(&[1.0]));
+        assert!(!is_fair(&[0.5, 0.25, 0.25]));
+        assert!(!is_fair(&[0.25, 0.25 + 1e-15, 0.25, 0.25 - 1e-15]));
     }
 }
