@@ -2,7 +2,7 @@
 //! programs, plus the `face,count` tables that `count` writes and the roll
 //! logs that `simulate` writes.
 //!
-//! Only this module formats numbers (the charts borrow [`format`]). Floats
+//! Only this module formats numbers (the charts borrow [`mod@format`]). Floats
 //! go out with full round-trip precision in CSV and JSON; every float
 //! reported is finite. One file per format renders what
 //! [`crate::analysis`] computed:
@@ -12,7 +12,7 @@
 //! - [`csv`]: the fit's rows, the optimiser's trace, count tables and roll
 //!   logs;
 //! - [`json`]: the report as one JSON document;
-//! - [`format`]: numbers for people, shared by the table and the charts.
+//! - [`mod@format`]: numbers for people, shared by the table and the charts.
 
 use std::io::Write;
 
