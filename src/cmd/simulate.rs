@@ -11,7 +11,7 @@ use crate::cli::SimulateArgs;
 use crate::error::UsageError;
 use crate::io;
 use crate::report::csv;
-use crate::sample::{self, AliasTable, UniformBatch};
+use crate::sample::{self, AliasTable, UniformBatch, MAX_BATCH};
 use crate::ui::{Ui, PROGRESS_FROM_ROLLS};
 
 /// The die to roll, after checking `--faces` against `--probs`.
@@ -99,9 +99,15 @@ pub fn run(args: SimulateArgs, ui: &Ui) -> Result<()> {
         let written = match &die {
             Die::Fair(k) => {
                 let batch = UniformBatch::new(*k);
-                csv::write_rolls(&mut out, &names, args.n, batch.len(), &tick, |faces| {
-                    batch.fill_batches(&mut rng, faces)
-                })
+                csv::write_rolls(
+                    &mut out,
+                    &names,
+                    args.n,
+                    batch.len(),
+                    MAX_BATCH,
+                    &tick,
+                    |faces| batch.fill_batches(&mut rng, faces),
+                )
             }
             Die::Loaded(p) => {
                 let table = AliasTable::new(p);
@@ -110,6 +116,7 @@ pub fn run(args: SimulateArgs, ui: &Ui) -> Result<()> {
                     &names,
                     args.n,
                     table.batch_len(),
+                    MAX_BATCH,
                     &tick,
                     |faces| table.fill_batches(&mut rng, faces),
                 )

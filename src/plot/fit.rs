@@ -6,14 +6,18 @@ use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::chart::{Chart, DrawResult};
 use super::legend::{draw_legend, layout_legend, Swatch};
-use super::{
-    text_style, Chart, DrawResult, BAR, BAR_EDGE, CAPTION_SIZE, GRID, HIGHLIGHT, HIGHLIGHT_EDGE,
-    LABEL_SIZE, MAX_PANELS, NULL_LINE, TEXT_SIZE, TITLE_SIZE, WHISKER,
+use super::style::{
+    text_style, BAR, BAR_EDGE, CAPTION_SIZE, GRID, HIGHLIGHT, HIGHLIGHT_EDGE, LABEL_SIZE,
+    NULL_LINE, TEXT_SIZE, TITLE_SIZE, WHISKER,
 };
 use crate::analysis::{DieReport, MaybeTest, Report};
 use crate::report::format::{is_fair, number, p_value, percent_rounded, plain_p};
 use crate::stats::TestResult;
+
+/// Groups drawn with `--by`; later groups are left out (the title says so).
+pub const MAX_PANELS: usize = 36;
 
 /// Below this many pixels a face, the fit chart leaves out the q dots and
 /// the whiskers' caps.

@@ -5,7 +5,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{text_style, DrawResult, TEXT_SIZE, WHISKER};
+use super::chart::DrawResult;
+use super::style::{text_style, TEXT_SIZE, WHISKER};
 
 /// A legend entry's symbol.
 #[derive(Debug, Clone, Copy)]

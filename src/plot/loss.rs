@@ -4,13 +4,17 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::chart::{Chart, DrawResult};
 use super::legend::{draw_legend, layout_legend, Swatch};
-use super::{
-    text_style, Chart, DrawResult, TraceRow, DIFF_LINE, GREY_TEXT, GRID, KL_LINE, LABEL_SIZE,
-    LOSS_FLOOR, TEXT_SIZE, TITLE_SIZE,
+use super::style::{
+    text_style, DIFF_LINE, GREY_TEXT, GRID, KL_LINE, LABEL_SIZE, TEXT_SIZE, TITLE_SIZE,
 };
+use crate::analysis::TraceRow;
 use crate::report::format::{exp10, small};
 
+/// Values of the loss chart below this are drawn at it (a log axis cannot
+/// show 0, and an exact fit reaches KL = 0).
+pub const LOSS_FLOOR: f64 = 1e-30;
 /// Points of the loss chart's lines; longer traces are thinned evenly.
 const MAX_LOSS_POINTS: usize = 4000;
 

@@ -22,63 +22,40 @@
 //!   `loss.rs`).
 //!
 //! `legend.rs` lays out and draws the legends both charts share; `png.rs` is
-//! the bitmap backend with its own glyph drawing, and the PNG encoder.
+//! the bitmap backend with its own glyph drawing, and the PNG encoder;
+//! `style.rs` holds the embedded font (and registers it), the text sizes and
+//! the palette; `chart.rs` the trait every chart implements. The children
+//! never import this file, so data flows one way: `mod.rs` → charts →
+//! legend, style.
 //! Numbers are written by [`crate::report::format`], as the table writes
 //! them, and a null is "a fair die" by the table's rule.
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 use anyhow::{anyhow, Result};
 use plotters::backend::SVGBackend;
-use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::analysis::Report;
 pub use crate::analysis::TraceRow;
 use crate::error::UsageError;
 
+mod chart;
 mod fit;
 mod legend;
 mod loss;
 mod png;
+mod style;
 
+use chart::Chart;
 use fit::FitChart;
+pub use fit::MAX_PANELS;
 use loss::LossChart;
+pub use loss::LOSS_FLOOR;
+use style::register_font;
 
-/// DejaVu Sans 2.37 (Bitstream Vera licence, see assets/DejaVuSans-LICENSE.txt).
-static FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
-/// The family name the embedded font is registered under (plotters' default).
-const FAMILY: &str = "sans-serif";
-
-/// Values of the loss chart below this are drawn at it (a log axis cannot
-/// show 0, and an exact fit reaches KL = 0).
-pub const LOSS_FLOOR: f64 = 1e-30;
 /// Faces beyond which `--plot` refuses: the bars would be under a pixel wide.
 pub const MAX_PLOT_FACES: usize = 1000;
-/// Groups drawn with `--by`; later groups are left out (the title says so).
-pub const MAX_PANELS: usize = 36;
-
-/// Text sizes in pixels: titles, legends and axis names, tick labels, panel
-/// captions.
-const TITLE_SIZE: f64 = 22.0;
-const TEXT_SIZE: f64 = 15.0;
-const LABEL_SIZE: f64 = 14.0;
-const CAPTION_SIZE: f64 = 16.0;
-
-/// The palette: bars, highlighted bars, whiskers, the null, the grid, grey
-/// text and the loss chart's two lines.
-const BAR: RGBColor = RGBColor(96, 146, 204);
-const BAR_EDGE: RGBColor = RGBColor(46, 96, 156);
-const HIGHLIGHT: RGBColor = RGBColor(242, 142, 43);
-const HIGHLIGHT_EDGE: RGBColor = RGBColor(178, 92, 10);
-const WHISKER: RGBColor = RGBColor(35, 35, 35);
-const NULL_LINE: RGBColor = RGBColor(200, 30, 45);
-const GRID: RGBColor = RGBColor(225, 225, 225);
-const GREY_TEXT: RGBColor = RGBColor(70, 70, 70);
-const KL_LINE: RGBColor = RGBColor(46, 96, 176);
-const DIFF_LINE: RGBColor = RGBColor(222, 118, 20);
-
 /// Renders the chart of a fit (`--plot`) in `target`'s format (SVG or PNG)
 /// and returns the file's bytes.
 ///
@@ -193,31 +170,6 @@ impl PlotPath {
     }
 }
 
-/// Registers the embedded font once per process.
-fn register_font() -> Result<()> {
-    static REGISTERED: OnceLock<bool> = OnceLock::new();
-    let ok = *REGISTERED
-        .get_or_init(|| plotters::style::register_font(FAMILY, FontStyle::Normal, FONT).is_ok());
-    if ok {
-        Ok(())
-    } else {
-        Err(anyhow!(
-            "the embedded font (DejaVu Sans) could not be loaded"
-        ))
-    }
-}
-
-type DrawResult<DB> =
-    std::result::Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
-
-/// A picture that can be drawn on any backend.
-trait Chart {
-    /// Width and height in pixels.
-    fn size(&self) -> (u32, u32);
-    /// Draws the whole picture on `root`.
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB>;
-}
-
 /// Draws `chart` in memory, in the format `target` asks for, and returns
 /// the file's bytes.
 fn render<C: Chart>(target: &PlotPath, chart: &C) -> Result<Vec<u8>> {
@@ -243,13 +195,6 @@ fn render<C: Chart>(target: &PlotPath, chart: &C) -> Result<Vec<u8>> {
         Format::Png => png::render(chart, &failed)?,
     };
     Ok(bytes)
-}
-
-/// A text style in the embedded font's family.
-fn text_style(size: f64, colour: &RGBColor) -> TextStyle<'static> {
-    let mut style = TextStyle::from((FAMILY, size));
-    style.color = colour.to_backend_color();
-    style
 }
 
 #[cfg(test)]

@@ -9,7 +9,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use plotters_backend::{BackendColor, BackendCoord, BackendTextStyle, DrawingErrorKind};
 
-use super::{Chart, FONT};
+use super::chart::Chart;
+use super::style::FONT;
 
 /// Draws `chart` on a bitmap with the embedded font and encodes it as PNG;
 /// `failed` turns a drawing or encoding error into the message to show.

@@ -7,7 +7,6 @@ use std::io::Write;
 
 use crate::analysis::{DieReport, Report};
 use crate::read::Dataset;
-use crate::sample::MAX_BATCH;
 
 /// CSV: `face,count,p,q,abs_diff` (with `--by`, a leading `group`), floats
 /// in shortest round-trip form.
@@ -155,7 +154,8 @@ pub fn write_face_counts(
 
 /// Writes `n` rolls through a 64 KiB buffer, drawn by `draw` a chunk of
 /// whole batches of `batch` faces at a time (the last batch is cut to what
-/// is left).
+/// is left); a chunk holds at least `min_chunk` faces (the samplers'
+/// longest batch, [`crate::sample::MAX_BATCH`]).
 ///
 /// When every face's text (with its `\n`) fits in 8 bytes, each roll is one
 /// 8-byte copy from a table followed by advancing the end by the text's
@@ -165,6 +165,7 @@ pub fn write_rolls(
     names: &FaceText,
     n: u64,
     batch: usize,
+    min_chunk: usize,
     tick: &dyn Fn(u64),
     mut draw: impl FnMut(&mut [u32]),
 ) -> std::io::Result<()> {
@@ -185,7 +186,7 @@ pub fn write_rolls(
     // Faces are drawn into a buffer first and formatted in a separate pass:
     // kept apart, each loop keeps its state in registers (together, the
     // loaded die's write position was spilled to memory on every roll).
-    let batches = (CAPACITY / longest.max(1)).clamp(MAX_BATCH, 8192) / batch.max(1);
+    let batches = (CAPACITY / longest.max(1)).clamp(min_chunk, 8192) / batch.max(1);
     let chunk = batches.max(1) * batch;
     let mut faces = vec![0u32; chunk];
     let mut buf = vec![0u8; chunk * longest.max(8) + 8];

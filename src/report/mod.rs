@@ -13,6 +13,9 @@
 //!   logs;
 //! - [`json`]: the report as one JSON document;
 //! - [`mod@format`]: numbers for people, shared by the table and the charts.
+//!
+//! The files never import this one (it only dispatches to them), so there
+//! is no cycle between them.
 
 use std::io::Write;
 
@@ -25,6 +28,8 @@ pub mod format;
 pub mod json;
 pub mod table;
 
+pub use table::Look;
+
 /// How `fit` writes its report (`--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -34,24 +39,6 @@ pub enum Format {
     Csv,
     /// One JSON object (field names are stable).
     Json,
-}
-
-/// How the table looks: colour, and the width it may fill.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Look {
-    /// Colour the faces that deviate (only ever true on a terminal).
-    pub color: bool,
-    /// Columns available (the terminal's width, or 120 off a terminal).
-    pub width: usize,
-}
-
-impl Default for Look {
-    fn default() -> Self {
-        Look {
-            color: false,
-            width: 120,
-        }
-    }
 }
 
 /// Writes the report in the chosen format.

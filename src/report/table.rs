@@ -5,9 +5,26 @@
 use std::io::Write;
 
 use super::format::{expected, is_fair, p_value, percent, plain_p, prob, short_p, small};
-use super::Look;
 use crate::analysis::{DieReport, FaceRow, InputSummary, MaybeTest, Report};
 use crate::read::Skipped;
+
+/// How the table looks: colour, and the width it may fill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Look {
+    /// Colour the faces that deviate (only ever true on a terminal).
+    pub color: bool,
+    /// Columns available (the terminal's width, or 120 off a terminal).
+    pub width: usize,
+}
+
+impl Default for Look {
+    fn default() -> Self {
+        Look {
+            color: false,
+            width: 120,
+        }
+    }
+}
 
 pub fn write(out: &mut dyn Write, report: &Report, look: Look) -> std::io::Result<()> {
     match report {
