@@ -3,9 +3,11 @@
 //! The library holds one module per concern; `src/main.rs` only parses the
 //! command line and maps the result of [`run`] to an exit code.
 //!
+//! - [`model`]: the die (faces and probabilities) that is rolled or tested against;
 //! - [`read`]: reading roll logs and count tables into per-group, per-face counts;
 //! - [`softmax`]: softmax, log-sum-exp, cross-entropy and its gradient;
 //! - [`optim`]: fitting logits by gradient descent;
+//! - [`tolerance`]: every tolerance and accuracy constant of the math;
 //! - [`sample`]: the pinned generator and the die samplers;
 //! - [`stats`]: goodness-of-fit tests, intervals and the Bayesian view;
 //! - [`analysis`]: from counts to the fit and statistics of each die;
@@ -22,6 +24,7 @@ pub mod cli;
 pub mod cmd;
 pub mod error;
 pub mod io;
+pub mod model;
 pub mod optim;
 pub mod plot;
 pub mod read;
@@ -29,6 +32,7 @@ pub mod report;
 pub mod sample;
 pub mod softmax;
 pub mod stats;
+pub mod tolerance;
 pub mod ui;
 
 /// Runs one parsed command line.

@@ -13,19 +13,13 @@
 //! allocates only before the first iteration.
 
 use crate::softmax;
+use crate::tolerance::{FIT_TOL, NEWTON_FULL_STEP_BELOW, NEWTON_MAX_HALVINGS};
 
 /// The step size used when none is given: 1/L with L = 1/2, the largest
 /// eigenvalue the Hessian diag(q) − qqᵀ can have.
 pub const DEFAULT_LEARNING_RATE: f64 = 2.0;
 /// Iterations allowed when none are given.
 pub const DEFAULT_MAX_ITER: u64 = 1_000_000;
-/// Stop when max_k |q_k − p_k| is at most this, unless told otherwise.
-pub const DEFAULT_TOL: f64 = 1e-10;
-/// Newton steps are line-searched while max_k |q_k − p_k| is above this;
-/// below it the full step is taken (the loss then changes by less than its
-/// own rounding, so a search could not tell a good step from a bad one,
-/// and the full step converges quadratically there).
-const NEWTON_FULL_STEP_BELOW: f64 = 1e-6;
 
 /// The optimisation method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -70,7 +64,7 @@ impl Default for FitOptions {
             method: Method::Gd,
             learning_rate: DEFAULT_LEARNING_RATE,
             max_iter: DEFAULT_MAX_ITER,
-            tol: DEFAULT_TOL,
+            tol: FIT_TOL,
         }
     }
 }
@@ -262,8 +256,7 @@ fn newton(s: &mut State, options: FitOptions, observe: &mut dyn FnMut(&Iterate))
         let mut step = 1.0;
         if s.diff > NEWTON_FULL_STEP_BELOW {
             let loss = softmax::cross_entropy(s.target, &s.a);
-            // 60 halvings reach 1e-18: beyond that the direction is useless.
-            for _ in 0..60 {
+            for _ in 0..NEWTON_MAX_HALVINGS {
                 for ((tk, &ak), &dk) in trial.iter_mut().zip(&s.a).zip(&d) {
                     *tk = ak - step * dk;
                 }

@@ -482,11 +482,7 @@ pub fn multinomial<R: RngCore + ?Sized>(rng: &mut R, n: u64, probs: &[f64]) -> V
         } else {
             1.0
         };
-        let draw = match Binomial::new(remaining, share) {
-            Ok(b) => b.sample(rng),
-            // Only a NaN share can fail, and clamp() never yields one here.
-            Err(_) => 0,
-        };
+        let draw = binomial(rng, remaining, share);
         counts[k] = draw;
         remaining -= draw;
         mass_left -= p;
@@ -494,9 +490,52 @@ pub fn multinomial<R: RngCore + ?Sized>(rng: &mut R, n: u64, probs: &[f64]) -> V
     counts
 }
 
+/// One draw of Bin(n, p), 0 ≤ p ≤ 1, for every n < 2^64.
+///
+/// `rand_distr::Binomial` (0.5) asserts that its mode, n·p' + p' with
+/// p' = min(p, 1 − p), is below 2^63, so it panics for n near 2^64 and p
+/// near ½. Where it would, the draw is split by the identity
+///
+/// ```text
+/// Bin(n, p) = Bin(⌊n/2⌋, p) + Bin(n − ⌊n/2⌋, p)      (independent draws)
+/// ```
+///
+/// first half first; everywhere else it is rand_distr's draw unchanged, so
+/// the `--counts` and Monte Carlo streams that worked before are kept.
+fn binomial<R: RngCore + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
+    let small = if p > 0.5 { 1.0 - p } else { p };
+    if n as f64 * small + small >= i64::MAX as f64 {
+        let half = n / 2;
+        return binomial(rng, half, p) + binomial(rng, n - half, p);
+    }
+    match Binomial::new(n, p) {
+        Ok(b) => b.sample(rng),
+        // Only a NaN p can fail, and the callers never pass one.
+        Err(_) => 0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn binomial_splits_only_where_rand_distr_would_panic() {
+        // Below the bound the draw is rand_distr's own, the same stream.
+        let (mut a, mut b) = (seeded_rng(5), seeded_rng(5));
+        let n = 1u64 << 62;
+        let own = Binomial::new(n, 0.5).unwrap().sample(&mut a);
+        assert_eq!(binomial(&mut b, n, 0.5), own);
+        // At the top of the range it returns a draw within 6 standard
+        // deviations (√(n/4) ≈ 2.1e9) of the mean n/2, for either side of ½.
+        for (seed, p) in [(1, 0.5), (2, 0.5 + 1e-9), (3, 0.5 - 1e-9), (4, 0.75)] {
+            let mut rng = seeded_rng(seed);
+            let x = binomial(&mut rng, u64::MAX, p);
+            let mean = u64::MAX as f64 * p;
+            let sd = (u64::MAX as f64 * p * (1.0 - p)).sqrt();
+            assert!((x as f64 - mean).abs() < 6.0 * sd, "{seed}: {x}");
+        }
+    }
 
     #[test]
     fn splitmix64_matches_reference_vector() {

@@ -3,6 +3,13 @@
 //! The model: logits a ∈ R^K give face probabilities q = softmax(a). Fitting
 //! minimises the cross-entropy H(p, q) = −Σ p_k log q_k against the empirical
 //! distribution p. Every function here is pure; docs/math.md derives them.
+//!
+//! The entropy and the Kullback–Leibler divergence that the fit summary
+//! reports beside the loss live in [`crate::stats::info`], the one home of
+//! both; they are re-exported here for the callers that name them by this
+//! path.
+
+pub use crate::stats::info::{entropy, kl_divergence};
 
 /// Stable log-sum-exp: log Σ_k exp(a_k).
 ///
@@ -58,42 +65,6 @@ pub fn cross_entropy(p: &[f64], a: &[f64]) -> f64 {
         .zip(a)
         .filter(|(&pk, _)| pk > 0.0)
         .map(|(&pk, &ak)| -pk * (ak - lse))
-        .sum()
-}
-
-/// Shannon entropy in nats: H(p) = −Σ_{p_k > 0} p_k log p_k.
-pub fn entropy(p: &[f64]) -> f64 {
-    // Folding from +0 by subtraction keeps a certain outcome at +0, not −0.
-    p.iter()
-        .filter(|&&pk| pk > 0.0)
-        .fold(0.0, |h, &pk| h - pk * pk.ln())
-}
-
-/// Kullback–Leibler divergence KL(p‖q) in nats, accurate when q ≈ p.
-///
-/// ```text
-/// KL(p‖q) = Σ_k p_k log(p_k / q_k) = Σ_k q_k φ(p_k / q_k),
-/// φ(r) = r log r − r + 1 ≥ 0
-/// ```
-///
-/// The second form (equal to the first when both sum to 1) adds
-/// non-negative terms, each computed as (1+ε)·log1p(ε) − ε with
-/// ε = (p_k − q_k)/q_k, so a fit that agrees to 1e-11 reports a KL near 1e-22
-/// instead of rounding noise. Faces with p_k = 0 contribute q_k. If some
-/// q_k = 0 where p_k > 0 the divergence is infinite; callers never pass that.
-pub fn kl_divergence(p: &[f64], q: &[f64]) -> f64 {
-    p.iter()
-        .zip(q)
-        .map(|(&pk, &qk)| {
-            if pk == 0.0 {
-                qk
-            } else if qk == 0.0 {
-                f64::INFINITY
-            } else {
-                let eps = (pk - qk) / qk;
-                qk * ((1.0 + eps) * eps.ln_1p() - eps).max(0.0)
-            }
-        })
         .sum()
 }
 
@@ -191,18 +162,6 @@ mod tests {
                 assert!((fd - jac[k][i]).abs() < 1e-9);
             }
         }
-    }
-
-    #[test]
-    fn entropy_and_kl_closed_forms() {
-        // H(uniform over 4) = ln 4; tolerance 1e-15.
-        assert!((entropy(&[0.25; 4]) - 4f64.ln()).abs() < 1e-15);
-        // KL([1/2,1/2] ‖ [1/4,3/4]) = ½ ln 2 + ½ ln(2/3).
-        let want = 0.5 * 2f64.ln() + 0.5 * (2.0f64 / 3.0).ln();
-        assert!((kl_divergence(&[0.5, 0.5], &[0.25, 0.75]) - want).abs() < 1e-15);
-        // Nearly equal distributions: KL ≈ Σ (p−q)²/(2q) = 2·(1e-10)²/(2·0.5) = 2e-20.
-        let kl = kl_divergence(&[0.5 + 1e-10, 0.5 - 1e-10], &[0.5, 0.5]);
-        assert!((kl - 2e-20).abs() < 1e-24, "{kl}");
     }
 
     proptest! {

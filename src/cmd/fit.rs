@@ -35,7 +35,7 @@ pub fn run(args: FitArgs, ui: &Ui) -> Result<()> {
             max_iter: args.max_iter,
             tol: args.tol,
         },
-        null: args.expected.map(|w| w.0),
+        null: args.expected,
         lambda: args.lambda,
         exact: args.exact,
         monte_carlo: args

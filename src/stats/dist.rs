@@ -9,6 +9,10 @@
 //! keeps shrinking, so they converge for every valid argument.
 
 use super::special::{beta_ln_density, beta_tails, gamma_ln_density, gamma_tails, ln_gamma, Tails};
+use crate::tolerance::{
+    BETA_SIDE_MIN_PARAM, BETA_SIDE_Z_MARGIN, NEGLIGIBLE, QUANTILE_MATCHED_G, QUANTILE_MAX_ITER,
+    QUANTILE_NEAR_ROOT_G, QUANTILE_NEWTON_MAX_ITER, QUANTILE_RESOLUTION,
+};
 use statrs::function::erf::erfc_inv;
 
 /// The survival function of the χ² distribution, P(X ≥ x) for X ~ χ²(df).
@@ -215,7 +219,7 @@ fn beta_quantile_pq(p: f64, q: f64, a: f64, b: f64) -> f64 {
         } else {
             -normal_quantile(q)
         };
-        if a.min(b) >= 100.0 && (z_half - z_p).abs() > 3.0 {
+        if a.min(b) >= BETA_SIDE_MIN_PARAM && (z_half - z_p).abs() > BETA_SIDE_Z_MARGIN {
             z_p < z_half
         } else {
             let half = beta_tails(a, b, 0.5);
@@ -335,7 +339,7 @@ where
     } else {
         bisect(lo, hi)
     };
-    for iteration in 0..400 {
+    for iteration in 0..QUANTILE_MAX_ITER {
         let (tails, ln_density, d_ln_density) = eval(x);
         let (ln_tail, g) = if use_lower {
             (tails.ln_lower, tails.ln_lower - ln_target)
@@ -356,20 +360,23 @@ where
         // already matches: converged (the step may round back onto x itself,
         // which the bracket test would reject). Far from the answer the slope
         // is a difference of huge logarithms and not to be trusted this way.
-        if g.abs() < 1e-6 && (newton - x).abs() <= 4.0 * f64::EPSILON * x {
+        if g.abs() < QUANTILE_MATCHED_G && (newton - x).abs() <= QUANTILE_RESOLUTION * x {
             return newton;
         }
-        let is_newton = iteration < 60 && newton > lo && newton < hi && newton.is_finite();
-        if is_newton && g.abs() < 1e-3 {
+        let is_newton = iteration < QUANTILE_NEWTON_MAX_ITER
+            && newton > lo
+            && newton < hi
+            && newton.is_finite();
+        if is_newton && g.abs() < QUANTILE_NEAR_ROOT_G {
             let curvature = 1.0 + x * d_ln_density + if use_lower { -slope } else { slope };
             let step = g / slope;
-            if (0.5 * curvature * step * step).abs() <= 1e-17 {
+            if (0.5 * curvature * step * step).abs() <= NEGLIGIBLE {
                 return newton;
             }
         }
         let next = if is_newton { newton } else { bisect(lo, hi) };
-        if (next - x).abs() <= 4.0 * f64::EPSILON * x
-            || (hi.is_finite() && hi - lo <= 4.0 * f64::EPSILON * hi)
+        if (next - x).abs() <= QUANTILE_RESOLUTION * x
+            || (hi.is_finite() && hi - lo <= QUANTILE_RESOLUTION * hi)
         {
             return next;
         }

@@ -15,6 +15,7 @@
 use super::gof::{cells, g_statistic};
 use super::special::{ln_gamma, stirlerr, LN_SQRT_2PI};
 use crate::sample::{multinomial, seeded_rng};
+use crate::tolerance::{EXACT_TIE_ABSOLUTE, EXACT_TIE_RELATIVE};
 
 /// The largest number of outcomes C(N+K−1, K−1) that [`exact_p`] will
 /// enumerate: ten million, which takes about 0.2 s on one core for a die
@@ -23,16 +24,12 @@ use crate::sample::{multinomial, seeded_rng};
 /// fly). Beyond it, use [`monte_carlo_p`].
 pub const EXACT_LIMIT: u128 = 10_000_000;
 
-/// Relative tie tolerance of the ordering by G.
-const TIE_RELATIVE: f64 = 1e-9;
-/// Absolute tie tolerance of the ordering by G.
-const TIE_ABSOLUTE: f64 = 1e-12;
 /// Counts up to this size get tabulated ln x! and x ln x.
 const TABLE_MAX: u64 = 1 << 20;
 
 /// The threshold an outcome's G must reach to count as extreme.
 fn threshold(g_obs: f64) -> f64 {
-    g_obs * (1.0 - TIE_RELATIVE) - TIE_ABSOLUTE
+    g_obs * (1.0 - EXACT_TIE_RELATIVE) - EXACT_TIE_ABSOLUTE
 }
 
 /// The number of outcomes of N rolls of a K-faced die: the compositions of

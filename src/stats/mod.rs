@@ -14,7 +14,8 @@
 //! - [`exact`]: the exact multinomial test and its Monte Carlo estimate;
 //! - [`ci`]: per-face and simultaneous confidence intervals;
 //! - [`bayes`]: Dirichlet posterior and Bayes factor against the null;
-//! - [`info`]: entropy, perplexity, Kullback–Leibler divergence;
+//! - [`info`]: entropy, perplexity, Kullback–Leibler divergence (the one
+//!   entropy and the one KL of the crate, which the fit summary uses too);
 //! - [`adjust`]: Holm and Bonferroni corrections across groups;
 //! - [`power`]: the noncentral χ² and the rolls a test needs;
 //! - [`contingency`]: the χ² test of independence (successive rolls);

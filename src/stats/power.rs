@@ -2,6 +2,7 @@
 //! test against a die with one face off, through the noncentral χ².
 
 use super::dist::{chi2_quantile, chi2_sf};
+use crate::tolerance::{NEGLIGIBLE, POISSON_MIXTURE_MAX_TERMS, POWER_BISECTION_REL, TINY};
 
 /// P(X > x) for X ~ χ²(df, λ), noncentral, as the Poisson mixture of
 /// central survival functions:
@@ -26,7 +27,7 @@ pub fn noncentral_chi2_sf(x: f64, df: f64, lambda: f64) -> f64 {
     loop {
         let t = term(j);
         total += t;
-        if weight(j) < 1e-17 * total.max(1e-300) || j > mode + 10_000.0 {
+        if weight(j) < NEGLIGIBLE * total.max(TINY) || j > mode + POISSON_MIXTURE_MAX_TERMS {
             break;
         }
         j += 1.0;
@@ -35,7 +36,7 @@ pub fn noncentral_chi2_sf(x: f64, df: f64, lambda: f64) -> f64 {
     while j >= 0.0 {
         let t = term(j);
         total += t;
-        if weight(j) < 1e-17 * total.max(1e-300) {
+        if weight(j) < NEGLIGIBLE * total.max(TINY) {
             break;
         }
         j -= 1.0;
@@ -51,7 +52,7 @@ pub fn noncentrality_for_power(df: f64, alpha: f64, power: f64) -> f64 {
     while noncentral_chi2_sf(critical, df, hi) < power {
         hi *= 2.0;
     }
-    while hi - lo > 1e-10 * hi {
+    while hi - lo > POWER_BISECTION_REL * hi {
         let mid = 0.5 * (lo + hi);
         if noncentral_chi2_sf(critical, df, mid) < power {
             lo = mid;

@@ -3,6 +3,7 @@
 //! - `simulate`: seeded streams against the independent Python goldens,
 //!   counts, loaded dice, usage errors, closed pipes;
 //! - `fuzz`: property tests of the readers over arbitrary bytes;
+//! - `layering`: the architecture's guard (no forbidden imports, no cycles);
 //! - `read`: dialects, labels, groups, counts, skipped and bad rows;
 //! - `ui`: completions, man page, colour, progress, trace;
 //! - `stats`: tests, intervals, Bayes and information against SciPy, statsmodels, R;
@@ -13,6 +14,7 @@
 mod docs;
 mod fit;
 mod fuzz;
+mod layering;
 mod read;
 mod simulate;
 mod stats;

@@ -239,3 +239,32 @@ fn output_flag_writes_a_file() {
     );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), run_ok(&args, ""));
 }
+
+/// rand_distr's binomial asserts n·p < 2^63: a coin's counts at N = 2^64 − 1
+/// used to panic (exit 101) in `simulate --counts` and in Monte Carlo.
+#[test]
+fn counts_and_monte_carlo_near_two_to_the_64_do_not_panic() {
+    let max = u64::MAX.to_string();
+    let out = run_ok(
+        &[
+            "simulate", "--faces", "2", "--n", &max, "--counts", "--seed", "1",
+        ],
+        "",
+    );
+    let counts: Vec<u64> = out
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(1).unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(
+        counts.iter().map(|&c| c as u128).sum::<u128>(),
+        u64::MAX as u128
+    );
+    // Within 6 standard deviations (√(N/4) ≈ 2.1e9) of N/2.
+    assert!((counts[0] as f64 - u64::MAX as f64 / 2.0).abs() < 6.0 * 2.15e9);
+    let half = (u64::MAX / 2).to_string();
+    let table = format!("face,count\n1,{half}\n2,{half}\n");
+    let json = fit_json(&["--counts", "--monte-carlo", "20", "--seed", "1"], &table);
+    assert_eq!(json["tests"]["monte_carlo"]["replicates"], 20);
+    assert!(json["tests"]["monte_carlo"]["p_value"].as_f64().unwrap() > 0.0);
+}

@@ -1,0 +1,110 @@
+//! The evidence a verdict is decided from: each face's row (counts, p, the
+//! fitted q, residuals, intervals) and the goodness-of-fit tests.
+
+use serde::Serialize;
+
+use crate::stats::exact;
+use crate::stats::TestResult;
+
+/// One face of a die's report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FaceRow {
+    /// The face's label (always a string).
+    pub face: String,
+    /// How many times it was rolled.
+    pub count: u64,
+    /// Closed-form MLE p = count / N.
+    pub p: f64,
+    /// Fitted probability q = softmax(a).
+    pub q: f64,
+    /// What q was fitted to: p, or the add-α estimate with `--smooth`.
+    pub target: f64,
+    /// |q − target|.
+    pub abs_diff: f64,
+    /// Fitted logit, centred over the faces with a positive target; null
+    /// where it is −∞.
+    pub logit: Option<f64>,
+    /// Expected count under the null, N·p0.
+    pub expected: f64,
+    /// Pearson residual (O − E)/√E.
+    pub residual: f64,
+    /// Standardised residual (O − E)/√(N p0 (1 − p0)), as R's `stdres`.
+    pub std_residual: f64,
+    /// Lower end of the confidence interval for the face's probability.
+    pub ci_low: f64,
+    /// Upper end of the confidence interval.
+    pub ci_high: f64,
+    /// Posterior mean under the Dirichlet(α) prior.
+    pub posterior_mean: f64,
+    /// Lower end of the equal-tailed credible interval.
+    pub credible_low: f64,
+    /// Upper end of the equal-tailed credible interval.
+    pub credible_high: f64,
+}
+
+/// A χ²-referred test, with its multiple-testing adjustment in `--by` runs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Test {
+    /// The statistic, df, p-value and log10 p-value.
+    #[serde(flatten)]
+    pub result: TestResult,
+    /// The p-value adjusted across groups (`--adjust`), in `--by` runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p_adjusted: Option<f64>,
+    /// The Cressie–Read λ, for the power-divergence test.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lambda: Option<f64>,
+}
+
+impl Test {
+    /// A test's result, not (yet) adjusted.
+    pub fn new(result: TestResult) -> Self {
+        Test {
+            result,
+            p_adjusted: None,
+            lambda: None,
+        }
+    }
+}
+
+/// A test that was computed, or why it was not.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum MaybeTest {
+    /// The test's result.
+    Done(Test),
+    /// Why it could not be computed.
+    Skipped {
+        /// The reason.
+        skipped: String,
+    },
+}
+
+/// The exact multinomial p-value.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Exact {
+    /// Σ P0(x) over outcomes x with G(x) ≥ G(observed).
+    pub p_value: f64,
+    /// How many outcomes were enumerated, C(N+K−1, K−1).
+    pub outcomes: f64,
+}
+
+/// The goodness-of-fit tests computed (only those asked for).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Tests {
+    /// Pearson's X².
+    pub chi_square: Test,
+    /// The likelihood-ratio G-test.
+    pub g_test: Test,
+    /// Cressie–Read power divergence (`--lambda`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub power_divergence: Option<MaybeTest>,
+    /// Exact multinomial p-value (`--exact`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exact: Option<Exact>,
+    /// Monte Carlo estimate of the exact p-value (`--monte-carlo`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monte_carlo: Option<exact::MonteCarlo>,
+    /// Independence of consecutive rolls.
+    pub serial: MaybeTest,
+}

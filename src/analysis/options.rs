@@ -1,0 +1,62 @@
+//! What to compute, from the command line: the optimiser's settings, the
+//! null, the tests and intervals asked for, and what the output shows.
+
+use crate::model::Die;
+use crate::optim::FitOptions;
+use crate::stats::adjust::Adjust;
+use crate::stats::ci::CiMethod;
+
+/// What to compute, from the command line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnalysisOptions {
+    /// The optimiser's settings.
+    pub fit: FitOptions,
+    /// The null die (`--expected`); `None` for a fair die.
+    pub null: Option<Die>,
+    /// Cressie–Read λ (`--lambda`).
+    pub lambda: Option<f64>,
+    /// Compute the exact multinomial p-value (`--exact`).
+    pub exact: bool,
+    /// Monte Carlo replicates and seed (`--monte-carlo B --seed S`).
+    pub monte_carlo: Option<(u64, u64)>,
+    /// Interval method (`--ci`).
+    pub ci: CiMethod,
+    /// Interval and credible level (`--level`).
+    pub level: f64,
+    /// Dirichlet prior α (`--prior`).
+    pub prior: f64,
+    /// Add-α smoothing of the fitted target (`--smooth`).
+    pub smooth: Option<f64>,
+    /// Correction of per-group p-values (`--adjust`).
+    pub adjust: Adjust,
+    /// Record the optimiser's path (`--trace`, `--plot-loss`).
+    pub trace: bool,
+    /// Compute the per-face confidence intervals (shown by the table, the
+    /// plot and JSON; not by CSV). When false they hold the point estimate p.
+    pub per_face: bool,
+    /// Compute the per-face posteriors (credible intervals; shown only by
+    /// JSON). With 10^5 faces they are 2·10^5 Beta quantiles, the bulk of
+    /// the statistics' cost. When false (or when `per_face` is) those fields
+    /// hold the point estimate p.
+    pub posterior: bool,
+}
+
+impl Default for AnalysisOptions {
+    fn default() -> Self {
+        AnalysisOptions {
+            fit: FitOptions::default(),
+            null: None,
+            lambda: None,
+            exact: false,
+            monte_carlo: None,
+            ci: CiMethod::Goodman,
+            level: 0.95,
+            prior: 1.0,
+            smooth: None,
+            adjust: Adjust::Holm,
+            trace: false,
+            per_face: true,
+            posterior: true,
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! The serialisable report of a die, a group and a whole run: with
+//! [`super::evidence`], what `diceml fit --format json` prints and all that
+//! the table, CSV and charts render. A field that was not computed is
+//! absent (or `null`), never a placeholder.
+
+use serde::Serialize;
+
+use crate::read::domain::Kind;
+use crate::read::Skipped;
+use crate::stats::info::Information;
+
+use super::evidence::{FaceRow, MaybeTest, Tests};
+use super::verdict::Verdict;
+
+/// The optimiser's summary.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FitSummary {
+    /// The method: "gd" (gradient descent), "momentum" (Nesterov) or
+    /// "newton".
+    pub method: &'static str,
+    /// Iterations taken.
+    pub iterations: u64,
+    /// True exactly when `max_abs_diff ≤ tol`.
+    pub converged: bool,
+    /// The stopping threshold on max_k |q_k − target_k|.
+    pub tol: f64,
+    /// The step size η (gd, momentum; newton line-searches its own).
+    pub learning_rate: f64,
+    /// The iteration budget.
+    pub max_iter: u64,
+    /// H(target, q) in nats.
+    pub cross_entropy: f64,
+    /// H(target) in nats.
+    pub entropy: f64,
+    /// KL(target‖q) in nats, computed directly (docs/math.md §6).
+    pub kl: f64,
+    /// max_k |q_k − target_k|, the gradient's max-norm.
+    pub max_abs_diff: f64,
+    /// How logits are pinned: "centred" (mean 0 over faces with p > 0).
+    pub logits: &'static str,
+    /// Faces never rolled.
+    pub zero_count_faces: Vec<String>,
+    /// "empirical" (q fitted to p) or "smoothed" (to (n + α)/(N + Kα)).
+    pub target: &'static str,
+    /// The α of `--smooth`, or null.
+    pub smooth: Option<f64>,
+}
+
+/// How the intervals were made.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CiSummary {
+    /// The method's name.
+    pub method: &'static str,
+    /// The confidence level.
+    pub level: f64,
+    /// True when the intervals hold for all faces at once.
+    pub simultaneous: bool,
+}
+
+/// The Bayesian view.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Bayes {
+    /// The Dirichlet prior's α.
+    pub prior: f64,
+    /// log10 of the Bayes factor for a free die (with that prior) against
+    /// the null.
+    pub log10_bayes_factor: f64,
+}
+
+/// One iterate of the optimiser, for `--trace` and `--plot-loss`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct TraceRow {
+    /// 0 for the starting point (the fair die), then 1, 2, ...
+    pub iteration: u64,
+    /// H(target, q) in nats.
+    pub cross_entropy: f64,
+    /// KL(target‖q) = H(target, q) − H(target), the loss gap, in nats.
+    pub kl: f64,
+    /// max_k |q_k − target_k|.
+    pub max_abs_diff: f64,
+    /// The step that led here (0 at the start; η, or Newton's t).
+    pub step: f64,
+}
+
+/// Everything reported about one die.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DieReport {
+    /// Number of rolls N.
+    pub n: u64,
+    /// Number of faces K.
+    pub k: usize,
+    /// Per-face results.
+    pub faces: Vec<FaceRow>,
+    /// The fit.
+    pub fit: FitSummary,
+    /// The null distribution p0 of the tests.
+    pub null: Vec<f64>,
+    /// The goodness-of-fit tests.
+    pub tests: Tests,
+    /// How the intervals were made.
+    pub ci: CiSummary,
+    /// The Bayesian view.
+    pub bayes: Bayes,
+    /// Entropy, perplexity and KL to the null.
+    pub information: Information,
+    /// Cautions a reader should see (small expected counts, ...).
+    pub warnings: Vec<String>,
+    /// The decision: unlike the null or not, by which test, which faces.
+    pub verdict: Verdict,
+    /// Rolls at which Pearson's test (5% level) finds, with 80% power, one
+    /// face 10% more likely than the null says (the likeliest face).
+    pub rolls_for_10pct_bias: Option<f64>,
+    /// The optimiser's path, when asked for (not part of the JSON).
+    #[serde(skip)]
+    pub trace: Vec<TraceRow>,
+}
+
+/// What was read: shown once per report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InputSummary {
+    /// True when K comes from the data rather than `--faces`/`--labels`.
+    pub k_inferred: bool,
+    /// "integer" or "labels".
+    pub kind: Kind,
+    /// The header row read, or null.
+    pub header: Option<String>,
+    /// Rows skipped by `--skip-invalid` (0 without it).
+    pub skipped: Skipped,
+}
+
+/// One group's report, with its name.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupReport {
+    /// The group's value in the `--by` column.
+    pub group: String,
+    /// The die's report.
+    #[serde(flatten)]
+    pub die: DieReport,
+}
+
+/// The report of a `--by` run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupedReport {
+    /// Number of faces K, shared by every group.
+    pub k: usize,
+    /// The faces' labels, shared by every group.
+    pub face_labels: Vec<String>,
+    /// Each group, in first-seen order.
+    pub groups: Vec<GroupReport>,
+    /// Do the groups behave alike? χ² test of independence on the
+    /// groups × faces table.
+    pub homogeneity: MaybeTest,
+    /// How the groups' p-values were adjusted.
+    pub adjust: &'static str,
+    /// What was read.
+    #[serde(flatten)]
+    pub input: InputSummary,
+}
+
+/// The report of a run without `--by`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SingleReport {
+    /// The die.
+    #[serde(flatten)]
+    pub die: DieReport,
+    /// What was read.
+    #[serde(flatten)]
+    pub input: InputSummary,
+}
+
+/// A whole `diceml fit` report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Report {
+    /// One die.
+    Single(Box<SingleReport>),
+    /// Several groups (`--by`).
+    Grouped(Box<GroupedReport>),
+}

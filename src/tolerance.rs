@@ -1,0 +1,157 @@
+//! Every tolerance and accuracy constant of the math, in one place (as
+//! statrs keeps its `prec` module): stopping rules of iterations, guards
+//! against division by zero, tie tolerances and iteration caps, each with
+//! what it guards and why it has its value.
+//!
+//! The modules that use them: `optim` (the fit) and `stats` (its `special`
+//! functions, the quantile solver of `stats::dist`, `stats::exact`,
+//! `stats::power`). This module imports nothing, so that every layer may
+//! use it (its docs name those modules in plain text, not as links, for
+//! the same reason).
+//!
+//! Not here, on purpose: the switch points between methods (e.g. Temme's
+//! expansion for a ≥ 1e5, the uniform beta expansion for min(a, b) ≥ 1000,
+//! the large-b beta series for b ≥ 1e5, the Cornish–Fisher start for
+//! min(a, b) ≥ 50, Sison–Glaz's linear search up to c = 10 000), which are
+//! part of each algorithm's description and stay beside it; limits of work
+//! (the exact test's ten million outcomes, the fit's default iteration
+//! budget); and mathematical constants such as ½ ln 2π.
+//!
+//! Changing a value here changes printed numbers: the outputs are pinned by
+//! the golden tests.
+
+// ---------------------------------------------------------------- the fit
+
+/// The fit's default stopping rule: it stops once max_k |q_k − p_k| ≤ this
+/// (the gradient's max-norm, so the stopping rule and the reported
+/// agreement are one number). 1e-10 is far below the sampling error of any
+/// p̂ (its standard error is above 1e-5 for p = 1/6 even at a billion
+/// rolls) and far above the rounding of q (about 1e-16), so every method
+/// reaches it. `--tol` overrides it (the command line's default, "1e-10",
+/// is this value).
+pub const FIT_TOL: f64 = 1e-10;
+
+/// Newton steps are line-searched while max_k |q_k − p_k| is above this;
+/// below it the full step is taken (the loss then changes by less than its
+/// own rounding, so a search could not tell a good step from a bad one,
+/// and the full step converges quadratically there).
+pub const NEWTON_FULL_STEP_BELOW: f64 = 1e-6;
+
+/// Most halvings of a Newton step in the line search: 60 halvings reach
+/// 2⁻⁶⁰ ≈ 1e-18, beyond which the direction is useless.
+pub const NEWTON_MAX_HALVINGS: usize = 60;
+
+// ------------------------------------------ series and continued fractions
+
+/// Relative convergence tolerance of the series and continued fractions of
+/// the incomplete gamma and beta functions: stop when a factor is within
+/// 2ε of 1 or a term within 2ε of its sum (ε = 2.2e-16), i.e. when another
+/// term cannot move the result by more than an ulp or so.
+pub const SERIES_EPS: f64 = 2.0 * f64::EPSILON;
+
+/// Relative size below which a term (of log1pmx's, expm1mx's, erfcx's and
+/// the beta expansions' series, or of the noncentral χ² Poisson mixture)
+/// or an estimated relative error (of a Newton step of the quantile solver)
+/// is negligible: 1e-17 is below a tenth of an ulp (ε = 2.2e-16), so adding
+/// the term, or taking another step, cannot change the double.
+pub const NEGLIGIBLE: f64 = 1e-17;
+
+/// A positive floor far below any value that matters: keeps the modified
+/// Lentz algorithm's C and D away from 0 (Numerical Recipes §5.2) and the
+/// Poisson mixture's total away from 0 in its relative stopping test. Small
+/// enough never to perturb a real value, large enough that its reciprocal
+/// (1e300) is finite.
+pub const TINY: f64 = 1e-300;
+
+/// Iteration cap for every series and continued fraction of the incomplete
+/// gamma and beta functions; never reached by the arguments that diceml
+/// produces (the worst, a continued fraction at the median of
+/// Beta(1e17, 1e17), needs a few million).
+pub const SERIES_MAX_ITER: usize = 50_000_000;
+
+/// The odd denominators of log1pmx's series stop below this: the series in
+/// r = x/(2+x) with |r| ≤ 1/3 falls by 1/9 a term and reaches
+/// [`NEGLIGIBLE`] within 20 terms, so about 100 terms are a cap never met.
+pub const LOG1PMX_MAX_ODD: f64 = 200.0;
+
+/// expm1mx's series xⁿ/n! (|x| ≤ ½) stops below this n: it reaches
+/// [`NEGLIGIBLE`] by n ≈ 16, so 40 is a cap never met.
+pub const EXPM1MX_MAX_N: f64 = 40.0;
+
+/// erfcx's series (y < 1.25) stops below this n: its terms (2y²)ⁿ/(2n+1)!!
+/// reach [`NEGLIGIBLE`] within about 30 terms there, so 200 is a cap never
+/// met.
+pub const ERFCX_SERIES_MAX_N: f64 = 200.0;
+
+/// Terms of the uniform beta expansion before it gives up and leaves the
+/// point to the continued fractions; at |ω| ≤ 1 its terms fall at least
+/// like 0.4ⁿ, so it converges within about 45 (its arrays have this many
+/// entries).
+pub const UNIFORM_MAX_TERMS: usize = 64;
+
+/// Terms of the large-b beta series (in incomplete gamma functions); they
+/// fall like (a³/24b²)^{j/2}/(j/2)! with a³ ≤ 24b², below [`NEGLIGIBLE`]
+/// within about 40, so 120 is a cap never met.
+pub const LARGE_B_MAX_TERMS: usize = 120;
+
+/// Terms of the noncentral χ² Poisson mixture summed above the Poisson mode
+/// at most (λ up to a few thousand needs a few hundred).
+pub const POISSON_MIXTURE_MAX_TERMS: f64 = 10_000.0;
+
+// ------------------------------------------------- the quantile solver
+
+/// Iterations of the safeguarded Newton solver of a quantile
+/// (`stats::dist`) at most: each takes a Newton step or bisects the
+/// bracket (geometrically while it spans more than a factor 4), so 400 is
+/// a cap far beyond what a bracket of doubles needs.
+pub const QUANTILE_MAX_ITER: usize = 400;
+
+/// After this many iterations the quantile solver only bisects: a Newton
+/// iteration that has not converged by then is not converging.
+pub const QUANTILE_NEWTON_MAX_ITER: usize = 60;
+
+/// The quantile solver's relative resolution of x: it stops when a step or
+/// the bracket is at most this times x (about 4 ulps), below which a step
+/// only rounds back and forth.
+pub const QUANTILE_RESOLUTION: f64 = 4.0 * f64::EPSILON;
+
+/// A Newton step below [`QUANTILE_RESOLUTION`] is accepted as the answer
+/// only where the log-tail already matches its target to this: far from the
+/// answer the slope is a difference of huge logarithms and not to be
+/// trusted.
+pub const QUANTILE_MATCHED_G: f64 = 1e-6;
+
+/// The quantile solver predicts its Newton error from the curvature only
+/// near the root, where |ln F − ln p| is below this and the quadratic error
+/// model holds.
+pub const QUANTILE_NEAR_ROOT_G: f64 = 1e-3;
+
+/// The beta quantile decides on which side of ½ it lies from the normal
+/// approximation alone when both parameters are at least this …
+pub const BETA_SIDE_MIN_PARAM: f64 = 100.0;
+
+/// … and the approximation puts ½ and the quantile more than this many
+/// standard deviations apart: its error in z is far below 3 there, so it
+/// cannot pick the wrong side, and the slow evaluation of I at ½ (in the
+/// bulk of a huge beta) is skipped.
+pub const BETA_SIDE_Z_MARGIN: f64 = 3.0;
+
+/// The relative accuracy of the noncentrality λ that gives a test its power
+/// (the rolls a test needs): the bisection stops when the bracket is within
+/// 1e-10 of λ, far finer than the rolls it is rounded up to.
+pub const POWER_BISECTION_REL: f64 = 1e-10;
+
+// ------------------------------------------------------- the exact test
+
+/// Relative tie tolerance of the exact test's ordering by G: an outcome
+/// counts as extreme when G(x) ≥ G_obs·(1 − 1e-9) − 1e-12, so that
+/// permutations of the observed counts, whose G is mathematically equal but
+/// whose floating sums differ in the last bits, are all included (as R's
+/// XNomial does). 1e-9 is far above the rounding of a sum of a few dozen
+/// terms.
+pub const EXACT_TIE_RELATIVE: f64 = 1e-9;
+
+/// Absolute tie tolerance of the exact test's ordering by G (see
+/// [`EXACT_TIE_RELATIVE`]), for G_obs near 0, where a relative tolerance
+/// vanishes.
+pub const EXACT_TIE_ABSOLUTE: f64 = 1e-12;
