@@ -11,8 +11,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::model::{Die, MAX_FACE};
 use crate::optim;
 use crate::read::{ColumnSpec, Dialect, ReadOptions};
+use crate::report::Format;
 use crate::stats::adjust::Adjust;
 use crate::stats::ci::CiMethod;
+use crate::ui::ColorChoice;
 
 /// Estimate a die's face probabilities by maximum likelihood.
 ///
@@ -38,17 +40,6 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Command,
-}
-
-/// `--color`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    /// Colour on a terminal, unless NO_COLOR is set.
-    Auto,
-    /// Always colour.
-    Always,
-    /// Never colour.
-    Never,
 }
 
 /// The subcommands.
@@ -411,17 +402,6 @@ impl From<MethodArg> for optim::Method {
             MethodArg::Newton => optim::Method::Newton,
         }
     }
-}
-
-/// How `fit` writes its report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// A table for people, with a summary.
-    Table,
-    /// One row per face: face,count,p,q,abs_diff.
-    Csv,
-    /// One JSON object (field names are stable).
-    Json,
 }
 
 /// Face labels from `--labels`.

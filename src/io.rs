@@ -57,10 +57,55 @@ pub fn open_output(path: Option<&Path>) -> Result<Box<dyn Write>> {
     }
 }
 
+/// Writes `bytes` to `path` whole or not at all: into a temporary file
+/// beside it, renamed over `path` once written, so a failed write never
+/// leaves a truncated file (a chart, say). Errors name the file and `what`
+/// it holds: "{path}: cannot write {what}".
+pub fn write_file(path: &Path, bytes: &[u8], what: &str) -> Result<()> {
+    let name = path.file_name().unwrap_or(path.as_os_str());
+    let mut temporary = name.to_os_string();
+    temporary.push(format!(".{}.tmp", std::process::id()));
+    let temporary = path.with_file_name(temporary);
+    let written =
+        std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, path));
+    if written.is_err() {
+        // Nothing to clean up when the temporary file was never created.
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written.with_context(|| format!("{}: cannot write {what}", path.display()))
+}
+
 /// True when `err` comes from writing to a closed pipe (`| head`), which
 /// diceml treats as a normal end.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain()
         .filter_map(|e| e.downcast_ref::<io::Error>())
         .any(|e| e.kind() == io::ErrorKind::BrokenPipe)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_written_whole_and_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fit.svg");
+        write_file(&path, b"first", "the chart").unwrap();
+        write_file(&path, b"second", "the chart").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"second");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1, "no temporary file is left behind");
+    }
+
+    #[test]
+    fn write_errors_name_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("no-such-dir").join("fit.png");
+        let err = write_file(&path, b"png", "the chart").unwrap_err();
+        let message = format!("{err:#}");
+        assert!(message.contains(&path.display().to_string()), "{message}");
+        assert!(message.contains("cannot write the chart"), "{message}");
+        assert!(!path.exists());
+    }
 }

@@ -12,9 +12,11 @@
 //! - [`sample`]: the pinned generator and the die samplers;
 //! - [`stats`]: goodness-of-fit tests, intervals and the Bayesian view;
 //! - [`analysis`]: from counts to the fit and statistics of each die;
-//! - [`report`]: the table, CSV and JSON renderings;
-//! - [`plot`]: the SVG/PNG charts of a fit and of its loss curve;
-//! - [`io`]: files and standard streams;
+//! - [`report`]: the table, CSV and JSON renderings (one file each), the
+//!   roll logs and count tables, and the number formatter the charts share;
+//! - [`plot`]: the SVG/PNG charts of a fit and of its loss curve, rendered
+//!   to bytes;
+//! - [`io`]: files and standard streams (charts included);
 //! - [`ui`]: colour, terminal width and progress bars;
 //! - [`cmd`]: one module per subcommand, wiring the above together.
 //!

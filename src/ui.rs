@@ -5,15 +5,26 @@
 
 use std::io::IsTerminal;
 
+use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::cli::ColorChoice;
 use crate::report::Look;
 
 /// Inputs smaller than this get no progress bar.
 pub const PROGRESS_FROM_BYTES: u64 = 8 << 20;
 /// Simulations of fewer rolls get no progress bar.
 pub const PROGRESS_FROM_ROLLS: u64 = 10_000_000;
+
+/// `--color`: when tables get colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour on a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
 
 /// The global look-and-feel settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

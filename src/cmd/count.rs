@@ -17,11 +17,11 @@ use crate::ui::Ui;
 pub fn run(args: CountArgs, ui: &Ui) -> Result<()> {
     let data = super::read_inputs(&args.input, ui, true)?;
     let mut out = io::open_output(args.output.as_deref())?;
-    report::write_counts(&mut out, &data, args.input.by.is_some())?;
+    report::csv::write_counts(&mut out, &data, args.input.by.is_some())?;
     out.flush()?;
     if data.skipped.rows > 0 {
         // The table has no room for it, so say it where a person sees it.
-        eprintln!("diceml: {}", report::skipped_note(&data.skipped));
+        eprintln!("diceml: {}", report::table::skipped_note(&data.skipped));
     }
     Ok(())
 }

@@ -9,13 +9,24 @@ use crate::analysis::{self, AnalysisOptions, Report};
 use crate::cli::FitArgs;
 use crate::io;
 use crate::optim::FitOptions;
-use crate::plot;
+use crate::plot::{self, PlotPath};
 use crate::report;
 use crate::sample;
 use crate::ui::Ui;
 
 /// Runs `diceml fit`.
 pub fn run(args: FitArgs, ui: &Ui) -> Result<()> {
+    // Chart names are checked before any work.
+    let plot_target = args
+        .plot
+        .as_deref()
+        .map(|path| PlotPath::new("--plot", path))
+        .transpose()?;
+    let loss_target = args
+        .plot_loss
+        .as_deref()
+        .map(|path| PlotPath::new("--plot-loss", path))
+        .transpose()?;
     let data = super::read_inputs(&args.input, ui, false)?;
     let options = AnalysisOptions {
         fit: FitOptions {
@@ -36,11 +47,27 @@ pub fn run(args: FitArgs, ui: &Ui) -> Result<()> {
         smooth: args.smooth,
         adjust: args.adjust.into(),
         trace: args.trace.is_some() || args.plot_loss.is_some(),
-        per_face: args.format != crate::cli::Format::Csv || args.plot.is_some(),
+        per_face: args.format != report::Format::Csv || args.plot.is_some(),
         // Only JSON prints the posteriors (posterior_mean, credible_low/high).
-        posterior: args.format == crate::cli::Format::Json,
+        posterior: args.format == report::Format::Json,
     };
     let report = analysis::analyse(&data, args.input.by.is_some(), &options)?;
+    // Charts are drawn before the report is written, so that a chart that
+    // cannot be drawn (too many faces) stops the run before any output.
+    let fit_chart = match &plot_target {
+        Some(target) => Some((target, plot::render_fit(target, &report)?)),
+        None => None,
+    };
+    let loss_chart = match &loss_target {
+        Some(target) => {
+            let first = match &report {
+                Report::Single(single) => &single.die,
+                Report::Grouped(grouped) => &grouped.groups[0].die,
+            };
+            Some((target, plot::render_loss(target, &first.trace)?))
+        }
+        None => None,
+    };
     let mut out = io::open_output(args.output.as_deref())?;
     let to_stdout = args
         .output
@@ -48,19 +75,12 @@ pub fn run(args: FitArgs, ui: &Ui) -> Result<()> {
         .is_none_or(|p| p == std::path::Path::new("-"));
     report::write(&mut out, &report, args.format, ui.look(to_stdout))?;
     out.flush()?;
-    if let Some(path) = &args.plot {
-        plot::write_fit_plot(path, &report)?;
-    }
-    if let Some(path) = &args.plot_loss {
-        let first = match &report {
-            Report::Single(single) => &single.die,
-            Report::Grouped(grouped) => &grouped.groups[0].die,
-        };
-        plot::write_loss_plot(path, &first.trace)?;
+    for (target, bytes) in fit_chart.iter().chain(&loss_chart) {
+        io::write_file(target.path(), bytes, "the chart")?;
     }
     if let Some(path) = &args.trace {
         let mut trace = io::open_output(Some(path))?;
-        report::write_trace(&mut trace, &report)?;
+        report::csv::write_trace(&mut trace, &report)?;
         trace.flush()?;
     }
     Ok(())

@@ -162,3 +162,42 @@ fn plots_are_written_by_extension_and_bad_names_are_usage_errors() {
     let err = crate::util::run_fail(&["fit", &data, "--plot", "chart.gif"], "", 2);
     assert_eq!(err, "diceml: --plot chart.gif: use a .svg or .png file\n");
 }
+
+#[test]
+fn chart_errors_come_before_any_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = format!("{}/data/loaded_d6.csv", env!("CARGO_MANIFEST_DIR"));
+    // A wrong name is refused before the inputs are read (this one is missing).
+    let out = diceml()
+        .args(["fit", "/no/such/input.csv", "--plot-loss", "loss.jpg"])
+        .assert()
+        .code(2);
+    let output = out.get_output();
+    assert!(output.stdout.is_empty());
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "diceml: --plot-loss loss.jpg: use a .svg or .png file\n"
+    );
+    // With readable input, still no report before the error.
+    let out = diceml()
+        .args(["fit", &data, "--plot", "x.gif"])
+        .assert()
+        .code(2);
+    assert!(out.get_output().stdout.is_empty());
+    // Too many faces to chart: refused before the report is written.
+    let chart = dir.path().join("big.svg");
+    let report = dir.path().join("report.txt");
+    let out = diceml()
+        .args(["fit", &data, "--faces", "1001", "--plot"])
+        .arg(&chart)
+        .arg("-o")
+        .arg(&report)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("1001 faces is too many to chart"),
+        "{stderr}"
+    );
+    assert!(!chart.exists() && !report.exists());
+}

@@ -1,15 +1,12 @@
-//! Rendering reports: a table for people, CSV for pipelines and JSON for
-//! programs, plus the `face,count` tables that `count` writes.
-//!
-//! Only this module formats numbers. Floats go out with full round-trip
-//! precision in CSV and JSON; every float reported is finite.
+//! The table for people (`--format table`): one row per face with a bar,
+//! the fit's summary, the tests, the verdict in plain words and notes about
+//! the input.
 
 use std::io::Write;
 
+use super::format::{expected, is_fair, p_value, percent, plain_p, prob, short_p, small};
 use crate::analysis::{DieReport, FaceRow, InputSummary, MaybeTest, Report};
-use crate::cli::Format;
-use crate::dataset::{Dataset, Skipped};
-use crate::stats::TestResult;
+use crate::dataset::Skipped;
 
 /// How the table looks: colour, and the width it may fill.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,149 +26,7 @@ impl Default for Look {
     }
 }
 
-/// Writes the report in the chosen format.
-pub fn write(
-    out: &mut dyn Write,
-    report: &Report,
-    format: Format,
-    look: Look,
-) -> std::io::Result<()> {
-    match format {
-        Format::Table => write_table(out, report, look),
-        Format::Csv => write_csv(out, report),
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, report)?;
-            out.write_all(b"\n")
-        }
-    }
-}
-
-/// CSV: `face,count,p,q,abs_diff` (with `--by`, a leading `group`), floats
-/// in shortest round-trip form.
-fn write_csv(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
-    match report {
-        Report::Single(single) => {
-            writeln!(out, "face,count,p,q,abs_diff")?;
-            write_csv_rows(out, None, &single.die)
-        }
-        Report::Grouped(grouped) => {
-            writeln!(out, "group,face,count,p,q,abs_diff")?;
-            grouped
-                .groups
-                .iter()
-                .try_for_each(|g| write_csv_rows(out, Some(&g.group), &g.die))
-        }
-    }
-}
-
-fn write_csv_rows(
-    out: &mut dyn Write,
-    group: Option<&str>,
-    die: &DieReport,
-) -> std::io::Result<()> {
-    for row in &die.faces {
-        if let Some(g) = group {
-            write!(out, "{},", csv_field(g))?;
-        }
-        writeln!(
-            out,
-            "{},{},{:?},{:?},{:?}",
-            csv_field(&row.face),
-            row.count,
-            row.p,
-            row.q,
-            row.abs_diff
-        )?;
-    }
-    Ok(())
-}
-
-/// Writes the optimiser's path as CSV:
-/// `iteration,cross_entropy,kl,max_abs_diff,step` (with groups, a leading
-/// `group`).
-pub fn write_trace(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
-    let rows = |out: &mut dyn Write, group: Option<&str>, die: &DieReport| -> std::io::Result<()> {
-        for r in &die.trace {
-            if let Some(g) = group {
-                write!(out, "{},", csv_field(g))?;
-            }
-            writeln!(
-                out,
-                "{},{:?},{:?},{:?},{:?}",
-                r.iteration, r.cross_entropy, r.kl, r.max_abs_diff, r.step
-            )?;
-        }
-        Ok(())
-    };
-    match report {
-        Report::Single(single) => {
-            writeln!(out, "iteration,cross_entropy,kl,max_abs_diff,step")?;
-            rows(out, None, &single.die)
-        }
-        Report::Grouped(grouped) => {
-            writeln!(out, "group,iteration,cross_entropy,kl,max_abs_diff,step")?;
-            grouped
-                .groups
-                .iter()
-                .try_for_each(|g| rows(out, Some(&g.group), &g.die))
-        }
-    }
-}
-
-/// Writes the counts of `data` as `face,count` rows (with groups,
-/// `group,face,count`), every face of the die included.
-pub fn write_counts(out: &mut dyn Write, data: &Dataset, grouped: bool) -> std::io::Result<()> {
-    out.write_all(if grouped {
-        b"group,face,count\n"
-    } else {
-        b"face,count\n"
-    })?;
-    for g in &data.groups {
-        for (face, count) in data.faces.iter().zip(&g.counts) {
-            if grouped {
-                write!(out, "{},", csv_field(g.name.as_deref().unwrap_or_default()))?;
-            }
-            writeln!(out, "{},{count}", csv_field(face))?;
-        }
-    }
-    Ok(())
-}
-
-/// Quotes a CSV field when diceml's reader would not read it back as is:
-/// it holds a comma, quote or line break, starts with `#` or a space, or is
-/// empty.
-pub fn csv_field(text: &str) -> String {
-    let plain = !text.is_empty()
-        && !text.contains([',', '"', '\n', '\r', ';', '\t'])
-        && !text.starts_with(['#', ' '])
-        && !text.ends_with(' ');
-    if !plain {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
-}
-
-/// A small non-negative quantity for people: 2 significant digits, 0 as "0".
-fn small(x: f64) -> String {
-    if x == 0.0 {
-        "0".to_string()
-    } else {
-        format!("{x:.1e}")
-    }
-}
-
-/// A probability for people: 6 decimals, or 3 significant digits in
-/// scientific notation below 1e-4.
-fn prob(x: f64) -> String {
-    if x == 0.0 || x >= 1e-4 {
-        format!("{x:.6}")
-    } else {
-        format!("{x:.2e}")
-    }
-}
-
-fn write_table(out: &mut dyn Write, report: &Report, look: Look) -> std::io::Result<()> {
+pub fn write(out: &mut dyn Write, report: &Report, look: Look) -> std::io::Result<()> {
     match report {
         Report::Single(single) => {
             write_die_table(out, &single.die, look)?;
@@ -234,8 +89,8 @@ fn write_die_table(out: &mut dyn Write, die: &DieReport, look: Look) -> std::io:
     for f in &die.faces {
         let mark = deviation_mark(f, die);
         let style = match (look.color, mark) {
-            (true, "+") => anstyle::AnsiColor::Red.on_default().bold(),
-            (true, "-") => anstyle::AnsiColor::Cyan.on_default().bold(),
+            (true, Mark::Above) => anstyle::AnsiColor::Red.on_default().bold(),
+            (true, Mark::Below) => anstyle::AnsiColor::Cyan.on_default().bold(),
             _ => anstyle::Style::new(),
         };
         writeln!(
@@ -250,7 +105,7 @@ fn write_die_table(out: &mut dyn Write, die: &DieReport, look: Look) -> std::io:
             // No "-0.00" for a count that meets its expectation.
             if f.std_residual.abs() < 0.005 { 0.0 } else { f.std_residual },
             format!("[{}, {}]", prob(f.ci_low), prob(f.ci_high)),
-            mark,
+            mark.symbol(),
             bar(f.p / top.max(f64::MIN_POSITIVE), bar_w),
         )?;
     }
@@ -311,16 +166,38 @@ fn write_die_table(out: &mut dyn Write, die: &DieReport, look: Look) -> std::io:
     write_verdict(out, die)
 }
 
-/// `+` (`-`) marks a face whose interval lies above (below) its null
-/// probability; blank otherwise.
-fn deviation_mark(face: &FaceRow, die: &DieReport) -> &'static str {
+/// Where a face's interval lies against its null probability.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    /// The whole interval lies above the null's probability.
+    Above,
+    /// The whole interval lies below it.
+    Below,
+    /// The interval holds it.
+    Within,
+}
+
+impl Mark {
+    /// The table's symbol: `+`, `-`, or blank.
+    fn symbol(self) -> &'static str {
+        match self {
+            Mark::Above => "+",
+            Mark::Below => "-",
+            Mark::Within => "",
+        }
+    }
+}
+
+/// [`Mark::Above`] (`+`) or [`Mark::Below`] (`-`) for a face whose interval
+/// lies above (below) its null probability; [`Mark::Within`] otherwise.
+fn deviation_mark(face: &FaceRow, die: &DieReport) -> Mark {
     let p0 = face.expected / die.n as f64;
     if p0 < face.ci_low {
-        "+"
+        Mark::Above
     } else if p0 > face.ci_high {
-        "-"
+        Mark::Below
     } else {
-        ""
+        Mark::Within
     }
 }
 
@@ -336,38 +213,9 @@ fn bar(fraction: f64, width: usize) -> String {
     text
 }
 
-/// An expected count for people: whole numbers stay whole.
-fn expected(x: f64) -> String {
-    if x >= 1e7 {
-        format!("{x:.4e}")
-    } else if x.fract() == 0.0 {
-        format!("{x:.0}")
-    } else {
-        format!("{x:.2}")
-    }
-}
-
-/// A p-value for people: 4 decimals, or 3 significant digits below 1e-3;
-/// once it underflows, from its log.
-fn p_value(test: &TestResult) -> String {
-    if test.p_value > 0.0 {
-        plain_p(test.p_value)
-    } else {
-        format!("1e{:.1}", test.log10_p_value)
-    }
-}
-
-fn plain_p(p: f64) -> String {
-    if p >= 1e-3 {
-        format!("{p:.4}")
-    } else {
-        format!("{p:.2e}")
-    }
-}
-
 fn write_tests(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> {
     let t = &die.tests;
-    let null = if die.null.windows(2).all(|w| w[0] == w[1]) {
+    let null = if is_fair(&die.null) {
         "a fair die".to_string()
     } else {
         "the --expected distribution".to_string()
@@ -463,10 +311,10 @@ fn write_verdict(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> {
     let off: Vec<String> = die
         .faces
         .iter()
-        .filter(|f| !deviation_mark(f, die).is_empty())
+        .filter(|f| deviation_mark(f, die) != Mark::Within)
         .map(|f| {
             let p0 = f.expected / die.n as f64;
-            let dir = if deviation_mark(f, die) == "+" {
+            let dir = if deviation_mark(f, die) == Mark::Above {
                 "more"
             } else {
                 "less"
@@ -540,20 +388,6 @@ fn write_verdict(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> {
     Ok(())
 }
 
-/// A fraction as a percentage without float noise: 0.95 → "95".
-fn percent(x: f64) -> String {
-    let text = format!("{:.3}", x * 100.0);
-    text.trim_end_matches('0').trim_end_matches('.').to_string()
-}
-
-fn short_p(p: f64) -> String {
-    if p >= 1e-3 {
-        format!("{p:.3}")
-    } else {
-        format!("{p:.1e}")
-    }
-}
-
 fn write_input_notes(out: &mut dyn Write, input: &InputSummary) -> std::io::Result<()> {
     if input.k_inferred {
         let how = match input.kind {
@@ -603,33 +437,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn csv_fields_are_quoted_when_needed() {
-        assert_eq!(csv_field("1"), "1");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("#"), "\"#\"");
-        assert_eq!(csv_field(""), "\"\"");
-    }
-
-    #[test]
     fn bars_use_eighths() {
         assert_eq!(bar(1.0, 3), "███");
         assert_eq!(bar(0.5, 3), "█▌");
         assert_eq!(bar(0.0, 3), "");
         assert_eq!(bar(1.0 / 24.0, 3), "▏");
-    }
-
-    #[test]
-    fn percentages_drop_float_noise() {
-        assert_eq!(percent(0.95), "95");
-        assert_eq!(percent(1.0 - 0.95), "5");
-        assert_eq!(percent(0.999), "99.9");
-    }
-
-    #[test]
-    fn probabilities_for_people() {
-        assert_eq!(prob(0.5), "0.500000");
-        assert_eq!(prob(0.0), "0.000000");
-        assert_eq!(prob(1.5e-15), "1.50e-15");
     }
 }
