@@ -127,7 +127,9 @@ impl Die {
 }
 
 /// True when every face of `probabilities` has exactly the same
-/// probability: the null is a fair die (however it was given).
+/// probability: the null is a fair die (however it was given; `--expected`
+/// weights that are all equal normalise to exactly equal probabilities).
+/// The table and the charts then call it "a fair die".
 pub fn is_fair(probabilities: &[f64]) -> bool {
     probabilities.windows(2).all(|w| w[0] == w[1])
 }
@@ -181,5 +183,7 @@ mod tests {
         assert!(is_fair(&[0.25; 4]));
         assert!(is_fair(&[1.0]));
         assert!(!is_fair(&[0.5, 0.5 + f64::EPSILON]));
+        assert!(!is_fair(&[0.5, 0.25, 0.25]));
+        assert!(!is_fair(&[0.25, 0.25 + 1e-15, 0.25, 0.25 - 1e-15]));
     }
 }

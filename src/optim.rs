@@ -34,6 +34,19 @@ pub enum Method {
     Newton,
 }
 
+/// Serialised (JSON) as its name, as the command line spells it.
+impl serde::Serialize for Method {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+impl std::fmt::Display for Method {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 impl Method {
     /// The name used on the command line and in reports.
     pub fn name(self) -> &'static str {

@@ -59,23 +59,14 @@ pub(super) fn analyse_die(
         optim::fit(&target, options.fit)
     };
     let mut method = options.ci;
-    let intervals = if options.per_face {
+    let intervals = options.intervals.then(|| {
         let (intervals, used) = checked_intervals(counts, options.level, options.ci);
         method = used;
         intervals
-    } else {
-        p.iter().map(|&x| (x, x)).collect()
-    };
-    let posterior = if options.per_face && options.posterior {
-        bayes::posterior(counts, options.prior, options.level)
-    } else {
-        let point = |&x: &f64| bayes::Posterior {
-            mean: x,
-            low: x,
-            high: x,
-        };
-        p.iter().map(point).collect()
-    };
+    });
+    let posterior = options
+        .posteriors
+        .then(|| bayes::posterior(counts, options.prior, options.level));
     let (expected, residual, std_residual) = (
         gof::expected(counts, null),
         gof::residuals(counts, null),
@@ -93,11 +84,11 @@ pub(super) fn analyse_die(
             expected: expected[k],
             residual: residual[k],
             std_residual: std_residual[k],
-            ci_low: intervals[k].0,
-            ci_high: intervals[k].1,
-            posterior_mean: posterior[k].mean,
-            credible_low: posterior[k].low,
-            credible_high: posterior[k].high,
+            ci_low: intervals.as_ref().map(|i| i[k].0),
+            ci_high: intervals.as_ref().map(|i| i[k].1),
+            posterior_mean: posterior.as_ref().map(|b| b[k].mean),
+            credible_low: posterior.as_ref().map(|b| b[k].low),
+            credible_high: posterior.as_ref().map(|b| b[k].high),
         })
         .collect();
     let tests = tests(counts, null, group, options)?;
@@ -120,13 +111,7 @@ pub(super) fn analyse_die(
             ));
         }
     }
-    let verdict = verdict::decide(
-        &tests,
-        &rows,
-        group.n,
-        verdict::alpha_for(options.level),
-        options.per_face,
-    );
+    let verdict = verdict::decide(&tests, &rows, group.n, verdict::alpha_for(options.level));
     let likeliest = (0..null.len())
         .max_by(|&a, &b| null[a].total_cmp(&null[b]))
         .unwrap_or(0);
@@ -138,7 +123,7 @@ pub(super) fn analyse_die(
         null: null.to_vec(),
         tests,
         ci: CiSummary {
-            method: method.name(),
+            method,
             level: options.level,
             simultaneous: method.simultaneous(),
         },
@@ -283,7 +268,7 @@ fn fit_summary(
     let entropy = info::entropy(target);
     let kl = info::kl_divergence(target, &fit.q);
     FitSummary {
-        method: fit.options.method.name(),
+        method: fit.options.method,
         iterations: fit.iterations,
         converged: fit.converged,
         tol: fit.options.tol,
@@ -301,9 +286,9 @@ fn fit_summary(
             .map(|(f, _)| f.clone())
             .collect(),
         target: if smooth.is_some() {
-            "smoothed"
+            Target::Smoothed
         } else {
-            "empirical"
+            Target::Empirical
         },
         smooth,
     }

@@ -30,16 +30,30 @@ pub struct FaceRow {
     pub residual: f64,
     /// Standardised residual (O − E)/√(N p0 (1 − p0)), as R's `stdres`.
     pub std_residual: f64,
-    /// Lower end of the confidence interval for the face's probability.
-    pub ci_low: f64,
+    /// Lower end of the confidence interval for the face's probability
+    /// (absent when the intervals were not computed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ci_low: Option<f64>,
     /// Upper end of the confidence interval.
-    pub ci_high: f64,
-    /// Posterior mean under the Dirichlet(α) prior.
-    pub posterior_mean: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ci_high: Option<f64>,
+    /// Posterior mean under the Dirichlet(α) prior (absent when the
+    /// posteriors were not computed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub posterior_mean: Option<f64>,
     /// Lower end of the equal-tailed credible interval.
-    pub credible_low: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credible_low: Option<f64>,
     /// Upper end of the equal-tailed credible interval.
-    pub credible_high: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credible_high: Option<f64>,
+}
+
+impl FaceRow {
+    /// The confidence interval (low, high), if it was computed.
+    pub fn interval(&self) -> Option<(f64, f64)> {
+        Some((self.ci_low?, self.ci_high?))
+    }
 }
 
 /// A χ²-referred test, with its multiple-testing adjustment in `--by` runs.

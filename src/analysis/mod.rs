@@ -78,7 +78,6 @@ pub fn analyse(data: &Dataset, grouped: bool, options: &AnalysisOptions) -> Resu
             &die.faces,
             die.n,
             verdict::alpha_for(options.level),
-            options.per_face,
         );
     }
     let table: Vec<Vec<u64>> = data.groups.iter().map(|g| g.counts.clone()).collect();
@@ -93,7 +92,7 @@ pub fn analyse(data: &Dataset, grouped: bool, options: &AnalysisOptions) -> Resu
         face_labels: data.faces.clone(),
         groups,
         homogeneity,
-        adjust: options.adjust.name(),
+        adjust: options.adjust,
         input,
     })))
 }

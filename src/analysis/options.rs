@@ -31,14 +31,13 @@ pub struct AnalysisOptions {
     pub adjust: Adjust,
     /// Record the optimiser's path (`--trace`, `--plot-loss`).
     pub trace: bool,
-    /// Compute the per-face confidence intervals (shown by the table, the
-    /// plot and JSON; not by CSV). When false they hold the point estimate p.
-    pub per_face: bool,
-    /// Compute the per-face posteriors (credible intervals; shown only by
-    /// JSON). With 10^5 faces they are 2·10^5 Beta quantiles, the bulk of
-    /// the statistics' cost. When false (or when `per_face` is) those fields
-    /// hold the point estimate p.
-    pub posterior: bool,
+    /// Compute the per-face confidence intervals (and so the faces that are
+    /// off in the verdict). When false the rows' intervals are absent.
+    pub intervals: bool,
+    /// Compute the per-face posteriors (posterior means and credible
+    /// intervals). With 10^5 faces they are 2·10^5 Beta quantiles, the bulk
+    /// of the statistics' cost. When false those fields are absent.
+    pub posteriors: bool,
 }
 
 impl Default for AnalysisOptions {
@@ -55,8 +54,8 @@ impl Default for AnalysisOptions {
             smooth: None,
             adjust: Adjust::Holm,
             trace: false,
-            per_face: true,
-            posterior: true,
+            intervals: true,
+            posteriors: true,
         }
     }
 }

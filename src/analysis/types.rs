@@ -6,17 +6,30 @@
 use serde::Serialize;
 
 use crate::dataset::{Kind, Skipped};
+use crate::optim::Method;
+use crate::stats::adjust::Adjust;
+use crate::stats::ci::CiMethod;
 use crate::stats::info::Information;
 
 use super::evidence::{FaceRow, MaybeTest, Tests};
 use super::verdict::Verdict;
+
+/// What the logits were fitted to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Target {
+    /// The closed-form MLE p = n/N.
+    Empirical,
+    /// The add-α estimate (n + α)/(N + Kα) of `--smooth`.
+    Smoothed,
+}
 
 /// The optimiser's summary.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FitSummary {
     /// The method: "gd" (gradient descent), "momentum" (Nesterov) or
     /// "newton".
-    pub method: &'static str,
+    pub method: Method,
     /// Iterations taken.
     pub iterations: u64,
     /// True exactly when `max_abs_diff ≤ tol`.
@@ -40,7 +53,7 @@ pub struct FitSummary {
     /// Faces never rolled.
     pub zero_count_faces: Vec<String>,
     /// "empirical" (q fitted to p) or "smoothed" (to (n + α)/(N + Kα)).
-    pub target: &'static str,
+    pub target: Target,
     /// The α of `--smooth`, or null.
     pub smooth: Option<f64>,
 }
@@ -48,8 +61,8 @@ pub struct FitSummary {
 /// How the intervals were made.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CiSummary {
-    /// The method's name.
-    pub method: &'static str,
+    /// The method, by its command-line name.
+    pub method: CiMethod,
     /// The confidence level.
     pub level: f64,
     /// True when the intervals hold for all faces at once.
@@ -150,7 +163,7 @@ pub struct GroupedReport {
     /// groups × faces table.
     pub homogeneity: MaybeTest,
     /// How the groups' p-values were adjusted.
-    pub adjust: &'static str,
+    pub adjust: Adjust,
     /// What was read.
     #[serde(flatten)]
     pub input: InputSummary,

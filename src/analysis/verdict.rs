@@ -107,9 +107,9 @@ pub fn alpha_for(level: f64) -> f64 {
     format!("{alpha:.11e}").parse().unwrap_or(alpha)
 }
 
-/// Decides for one die of `n` rolls from its tests and per-face rows;
-/// `intervals` says whether the rows' intervals were computed.
-pub fn decide(tests: &Tests, faces: &[FaceRow], n: u64, alpha: f64, intervals: bool) -> Verdict {
+/// Decides for one die of `n` rolls from its tests and per-face rows (the
+/// faces that are off only when the rows carry their intervals).
+pub fn decide(tests: &Tests, faces: &[FaceRow], n: u64, alpha: f64) -> Verdict {
     let (decided_by, p_value, p_adjusted) = match (&tests.exact, &tests.monte_carlo) {
         (Some(exact), _) => (DecidedBy::Exact, exact.p_value, None),
         (None, Some(mc)) => (DecidedBy::MonteCarlo, mc.p_value, None),
@@ -119,15 +119,17 @@ pub fn decide(tests: &Tests, faces: &[FaceRow], n: u64, alpha: f64, intervals: b
             tests.chi_square.p_adjusted,
         ),
     };
-    let faces_off = intervals.then(|| {
+    let intervals: Option<Vec<(f64, f64)>> = faces.iter().map(FaceRow::interval).collect();
+    let faces_off = intervals.map(|intervals| {
         faces
             .iter()
+            .zip(intervals)
             .enumerate()
-            .filter_map(|(index, f)| {
+            .filter_map(|(index, (f, (ci_low, ci_high)))| {
                 let null_p = f.expected / n as f64;
-                let direction = if null_p < f.ci_low {
+                let direction = if null_p < ci_low {
                     Direction::More
-                } else if null_p > f.ci_high {
+                } else if null_p > ci_high {
                     Direction::Less
                 } else {
                     return None;
@@ -137,8 +139,8 @@ pub fn decide(tests: &Tests, faces: &[FaceRow], n: u64, alpha: f64, intervals: b
                     index,
                     direction,
                     null_p,
-                    ci_low: f.ci_low,
-                    ci_high: f.ci_high,
+                    ci_low,
+                    ci_high,
                 })
             })
             .collect()
@@ -177,7 +179,7 @@ mod tests {
         }
     }
 
-    fn row(face: &str, expected: f64, ci: (f64, f64)) -> FaceRow {
+    fn row(face: &str, expected: f64, ci: Option<(f64, f64)>) -> FaceRow {
         FaceRow {
             face: face.into(),
             count: 0,
@@ -189,11 +191,11 @@ mod tests {
             expected,
             residual: 0.0,
             std_residual: 0.0,
-            ci_low: ci.0,
-            ci_high: ci.1,
-            posterior_mean: 0.0,
-            credible_low: 0.0,
-            credible_high: 0.0,
+            ci_low: ci.map(|c| c.0),
+            ci_high: ci.map(|c| c.1),
+            posterior_mean: None,
+            credible_low: None,
+            credible_high: None,
         }
     }
 
@@ -209,12 +211,12 @@ mod tests {
     fn chi_square_decides_and_its_adjusted_p_wins() {
         // X² = 1.6 on [3, 7] against a fair coin: p = 0.2059 (R chisq.test).
         let mut t = tests_for(&[3, 7], &[0.5, 0.5]);
-        let v = decide(&t, &[], 10, 0.25, false);
+        let v = decide(&t, &[], 10, 0.25);
         assert_eq!(v.decided_by, DecidedBy::ChiSquare);
         assert!((v.p_value - 0.2059032107320683).abs() < 1e-15);
-        assert!(v.reject && v.p_adjusted.is_none() && v.faces_off.is_none());
+        assert!(v.reject && v.p_adjusted.is_none());
         t.chi_square.p_adjusted = Some(0.4);
-        let v = decide(&t, &[], 10, 0.25, false);
+        let v = decide(&t, &[], 10, 0.25);
         assert_eq!(
             (v.p_adjusted, v.deciding_p(), v.reject),
             (Some(0.4), 0.4, false)
@@ -231,14 +233,14 @@ mod tests {
             99,
             1,
         ));
-        let v = decide(&t, &[], 10, 0.05, false);
+        let v = decide(&t, &[], 10, 0.05);
         assert_eq!(v.decided_by, DecidedBy::MonteCarlo);
         assert_eq!(v.p_adjusted, None);
         t.exact = Some(Exact {
             p_value: 0.34375,
             outcomes: 11.0,
         });
-        let v = decide(&t, &[], 10, 0.05, false);
+        let v = decide(&t, &[], 10, 0.05);
         assert_eq!(
             (v.decided_by, v.p_value, v.reject),
             (DecidedBy::Exact, 0.34375, false)
@@ -249,12 +251,12 @@ mod tests {
     fn a_face_is_off_when_its_interval_excludes_the_null() {
         let t = tests_for(&[3, 7], &[0.5, 0.5]);
         let faces = [
-            row("a", 5.0, (0.1, 0.45)),
-            row("b", 5.0, (0.55, 0.9)),
-            row("c", 5.0, (0.2, 0.8)),
-            row("d", 5.0, (0.5, 0.8)),
+            row("a", 5.0, Some((0.1, 0.45))),
+            row("b", 5.0, Some((0.55, 0.9))),
+            row("c", 5.0, Some((0.2, 0.8))),
+            row("d", 5.0, Some((0.5, 0.8))),
         ];
-        let v = decide(&t, &faces, 10, 0.05, true);
+        let v = decide(&t, &faces, 10, 0.05);
         let off = v.faces_off.as_ref().unwrap();
         assert_eq!(off.len(), 2, "an interval touching p0 does not exclude it");
         assert_eq!(
@@ -267,15 +269,18 @@ mod tests {
         );
         assert_eq!(v.direction(1), Some(Direction::More));
         assert_eq!(v.direction(2), None);
+        // No intervals, no list: absent, not empty.
+        let v = decide(&t, &[row("a", 5.0, None), row("b", 5.0, None)], 10, 0.05);
+        assert_eq!(v.faces_off, None);
     }
 
     #[test]
     fn order_related_follows_the_serial_test() {
         let mut t = tests_for(&[3, 7], &[0.5, 0.5]);
-        assert_eq!(decide(&t, &[], 10, 0.05, false).order_related, None);
+        assert_eq!(decide(&t, &[], 10, 0.05).order_related, None);
         t.serial = MaybeTest::Done(Test::new(TestResult::chi2(10.0, 1)));
-        assert_eq!(decide(&t, &[], 10, 0.05, false).order_related, Some(true));
+        assert_eq!(decide(&t, &[], 10, 0.05).order_related, Some(true));
         t.serial = MaybeTest::Done(Test::new(TestResult::chi2(1.0, 1)));
-        assert_eq!(decide(&t, &[], 10, 0.05, false).order_related, Some(false));
+        assert_eq!(decide(&t, &[], 10, 0.05).order_related, Some(false));
     }
 }

@@ -47,9 +47,10 @@ pub fn run(args: FitArgs, ui: &Ui) -> Result<()> {
         smooth: args.smooth,
         adjust: args.adjust.into(),
         trace: args.trace.is_some() || args.plot_loss.is_some(),
-        per_face: args.format != report::Format::Csv || args.plot.is_some(),
-        // Only JSON prints the posteriors (posterior_mean, credible_low/high).
-        posterior: args.format == report::Format::Json,
+        // What the chosen outputs show: the table, JSON and the chart show
+        // the intervals; only JSON prints the posteriors.
+        intervals: args.format != report::Format::Csv || args.plot.is_some(),
+        posteriors: args.format == report::Format::Json,
     };
     let report = analysis::analyse(&data, args.input.by.is_some(), &options)?;
     // Charts are drawn before the report is written, so that a chart that

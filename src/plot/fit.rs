@@ -12,8 +12,10 @@ use super::style::{
     text_style, BAR, BAR_EDGE, CAPTION_SIZE, GRID, HIGHLIGHT, HIGHLIGHT_EDGE, LABEL_SIZE,
     NULL_LINE, TEXT_SIZE, TITLE_SIZE, WHISKER,
 };
-use crate::analysis::{DieReport, MaybeTest, Report};
-use crate::report::format::{is_fair, number, p_value, percent_rounded, plain_p};
+use crate::analysis::{DieReport, FaceRow, MaybeTest, Report, Target};
+use crate::model::is_fair;
+use crate::report::format::{number, p_value, percent_rounded, plain_p};
+use crate::stats::adjust::Adjust;
 use crate::stats::TestResult;
 
 /// Groups drawn with `--by`; later groups are left out (the title says so).
@@ -97,7 +99,8 @@ impl<'a> FitChart<'a> {
                             g.die.n,
                             p_text(&chi.result)
                         );
-                        if let Some(adj) = chi.p_adjusted.filter(|_| grouped.adjust != "none") {
+                        if let Some(adj) = chi.p_adjusted.filter(|_| grouped.adjust != Adjust::None)
+                        {
                             caption.push_str(&format!(" ({}: {})", grouped.adjust, plain_p(adj)));
                         }
                         Panel {
@@ -115,7 +118,7 @@ impl<'a> FitChart<'a> {
                 let die = panel.die;
                 die.faces
                     .iter()
-                    .flat_map(|f| [f.p, f.q, f.ci_high])
+                    .flat_map(|f| [f.p, f.q, f.ci_high.unwrap_or(0.0)])
                     .chain(die.null.iter().copied())
             })
             .filter(|x| x.is_finite())
@@ -153,7 +156,7 @@ impl<'a> FitChart<'a> {
         let die = first.die;
         let ci = &die.ci;
         let fit = &die.fit;
-        let target = if fit.target == "smoothed" {
+        let target = if fit.target == Target::Smoothed {
             ", to the smoothed target"
         } else {
             ""
@@ -324,11 +327,8 @@ fn draw_panel<DB: DrawingBackend>(
         .y_desc("probability")
         .draw()?;
 
-    let excludes = |i: usize| {
-        let p0 = die.null.get(i).copied().unwrap_or(f64::NAN);
-        let f = &die.faces[i];
-        p0 < f.ci_low || p0 > f.ci_high
-    };
+    // The faces the verdict finds off: their interval excludes the null.
+    let excludes = |i: usize| die.verdict.direction(i).is_some();
     // A light band behind each face whose interval excludes the null, so the
     // highlight shows even where p = 0 leaves no bar.
     chart.draw_series((0..k).filter(|&i| excludes(i)).map(|i| {
@@ -376,14 +376,17 @@ fn draw_panel<DB: DrawingBackend>(
     } else {
         0.2f64.min(12.0 / per_face)
     };
-    chart.draw_series(die.faces.iter().enumerate().flat_map(|(i, f)| {
+    let intervals = die.faces.iter().map(FaceRow::interval).enumerate();
+    chart.draw_series(intervals.flat_map(|(i, interval)| {
         let x = i as f64;
         let style = WHISKER.stroke_width(stroke);
-        [
-            PathElement::new(vec![(x, f.ci_low), (x, f.ci_high)], style),
-            PathElement::new(vec![(x - cap, f.ci_low), (x + cap, f.ci_low)], style),
-            PathElement::new(vec![(x - cap, f.ci_high), (x + cap, f.ci_high)], style),
-        ]
+        interval.into_iter().flat_map(move |(low, high)| {
+            [
+                PathElement::new(vec![(x, low), (x, high)], style),
+                PathElement::new(vec![(x - cap, low), (x + cap, low)], style),
+                PathElement::new(vec![(x - cap, high), (x + cap, high)], style),
+            ]
+        })
     }))?;
 
     let radius = (per_face * 0.25).clamp(4.0, 6.0) as u32;
@@ -488,7 +491,7 @@ fn p_text(test: &TestResult) -> String {
     format!("p = {}", p_value(test))
 }
 
-/// "a fair die" (by [`is_fair`], the table's rule), or "the --expected
+/// "a fair die" (by [`is_fair`], exact equality), or "the --expected
 /// null" for any other.
 fn null_name(null: &[f64]) -> &'static str {
     if is_fair(null) {

@@ -67,13 +67,6 @@ pub fn percent(x: f64) -> String {
     text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-/// True when the null gives every face the same probability, exactly: the
-/// table and the charts then call it "a fair die". `--expected` weights that
-/// are all equal normalise to exactly equal probabilities.
-pub fn is_fair(null: &[f64]) -> bool {
-    null.windows(2).all(|w| w[0] == w[1])
-}
-
 /// A fraction as a percentage rounded to 6 decimals, in shortest form:
 /// 0.95 → "95", 0.9999999 → "99.99999". The charts' legends use it; the
 /// table's [`percent`] keeps 3 decimals.
@@ -147,13 +140,5 @@ mod tests {
         assert_eq!(number(679.18), "679.18");
         assert_eq!(percent_rounded(0.95), "95");
         assert_eq!(percent_rounded(0.9999999), "99.99999");
-    }
-
-    #[test]
-    fn a_null_is_fair_when_all_weights_are_equal() {
-        assert!(is_fair(&[0.25; 4]));
-        assert!(is_fair(&[1.0]));
-        assert!(!is_fair(&[0.5, 0.25, 0.25]));
-        assert!(!is_fair(&[0.25, 0.25 + 1e-15, 0.25, 0.25 - 1e-15]));
     }
 }

@@ -4,9 +4,12 @@
 
 use std::io::Write;
 
-use super::format::{expected, is_fair, p_value, percent, plain_p, prob, short_p, small};
-use crate::analysis::{DieReport, FaceRow, InputSummary, MaybeTest, Report};
+use super::format::{expected, p_value, percent, plain_p, prob, short_p, small};
+use crate::analysis::verdict::{DecidedBy, Direction};
+use crate::analysis::{DieReport, FaceRow, InputSummary, MaybeTest, Report, Target};
 use crate::dataset::Skipped;
+use crate::model::is_fair;
+use crate::optim::Method;
 
 /// How the table looks: colour, and the width it may fill.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,7 +80,7 @@ fn write_die_table(out: &mut dyn Write, die: &DieReport, look: Look) -> std::io:
         "count",
         "p",
         "q",
-        if die.fit.target == "smoothed" {
+        if die.fit.target == Target::Smoothed {
             "|q - tgt|"
         } else {
             "|q - p|"
@@ -86,11 +89,11 @@ fn write_die_table(out: &mut dyn Write, die: &DieReport, look: Look) -> std::io:
         "std res",
         level
     )?;
-    for f in &die.faces {
-        let mark = deviation_mark(f, die);
+    for (i, f) in die.faces.iter().enumerate() {
+        let mark = die.verdict.direction(i);
         let style = match (look.color, mark) {
-            (true, Mark::Above) => anstyle::AnsiColor::Red.on_default().bold(),
-            (true, Mark::Below) => anstyle::AnsiColor::Cyan.on_default().bold(),
+            (true, Some(Direction::More)) => anstyle::AnsiColor::Red.on_default().bold(),
+            (true, Some(Direction::Less)) => anstyle::AnsiColor::Cyan.on_default().bold(),
             _ => anstyle::Style::new(),
         };
         writeln!(
@@ -104,8 +107,9 @@ fn write_die_table(out: &mut dyn Write, die: &DieReport, look: Look) -> std::io:
             expected(f.expected),
             // No "-0.00" for a count that meets its expectation.
             if f.std_residual.abs() < 0.005 { 0.0 } else { f.std_residual },
-            format!("[{}, {}]", prob(f.ci_low), prob(f.ci_high)),
-            mark.symbol(),
+            f.interval()
+                .map_or(String::new(), |(low, high)| format!("[{}, {}]", prob(low), prob(high))),
+            mark_symbol(mark),
             bar(f.p / top.max(f64::MIN_POSITIVE), bar_w),
         )?;
     }
@@ -113,7 +117,7 @@ fn write_die_table(out: &mut dyn Write, die: &DieReport, look: Look) -> std::io:
     writeln!(out)?;
     writeln!(out, "N = {}, K = {}", die.n, die.k)?;
     if !fit.zero_count_faces.is_empty() {
-        let how = if fit.target == "smoothed" {
+        let how = if fit.target == Target::Smoothed {
             "smoothed target, so q > 0 there"
         } else {
             "fitted q = 0 exactly, logit = -inf"
@@ -140,16 +144,16 @@ fn write_die_table(out: &mut dyn Write, die: &DieReport, look: Look) -> std::io:
         )
     };
     let how = match fit.method {
-        "newton" => "Newton's method".to_string(),
-        "momentum" => format!("Nesterov momentum, step {}", fit.learning_rate),
-        _ => format!("gradient descent, step {}", fit.learning_rate),
+        Method::Newton => "Newton's method".to_string(),
+        Method::Momentum => format!("Nesterov momentum, step {}", fit.learning_rate),
+        Method::Gd => format!("gradient descent, step {}", fit.learning_rate),
     };
     let target = match fit.smooth {
         Some(alpha) => format!(" to the add-{alpha} smoothed estimate"),
         None => String::new(),
     };
     writeln!(out, "fit{target}: {how}, {status}")?;
-    let t = if fit.target == "smoothed" {
+    let t = if fit.target == Target::Smoothed {
         "target"
     } else {
         "p"
@@ -166,38 +170,13 @@ fn write_die_table(out: &mut dyn Write, die: &DieReport, look: Look) -> std::io:
     write_verdict(out, die)
 }
 
-/// Where a face's interval lies against its null probability.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mark {
-    /// The whole interval lies above the null's probability.
-    Above,
-    /// The whole interval lies below it.
-    Below,
-    /// The interval holds it.
-    Within,
-}
-
-impl Mark {
-    /// The table's symbol: `+`, `-`, or blank.
-    fn symbol(self) -> &'static str {
-        match self {
-            Mark::Above => "+",
-            Mark::Below => "-",
-            Mark::Within => "",
-        }
-    }
-}
-
-/// [`Mark::Above`] (`+`) or [`Mark::Below`] (`-`) for a face whose interval
-/// lies above (below) its null probability; [`Mark::Within`] otherwise.
-fn deviation_mark(face: &FaceRow, die: &DieReport) -> Mark {
-    let p0 = face.expected / die.n as f64;
-    if p0 < face.ci_low {
-        Mark::Above
-    } else if p0 > face.ci_high {
-        Mark::Below
-    } else {
-        Mark::Within
+/// The table's mark of a face the verdict finds off: `+` (more often than
+/// the null), `-` (less often), or blank.
+fn mark_symbol(direction: Option<Direction>) -> &'static str {
+    match direction {
+        Some(Direction::More) => "+",
+        Some(Direction::Less) => "-",
+        None => "",
     }
 }
 
@@ -295,34 +274,31 @@ fn write_tests(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> {
     )
 }
 
-/// The answer in plain words, careful not to claim more than the test can.
+/// The verdict in plain words, careful not to claim more than the test
+/// can. It is decided in [`crate::analysis::verdict`]; this only says it.
 fn write_verdict(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> {
-    let alpha = 1.0 - die.ci.level;
+    let verdict = &die.verdict;
     let chi = &die.tests.chi_square.result;
-    let (p, source) = match (&die.tests.exact, &die.tests.monte_carlo) {
-        (Some(e), _) => (e.p_value, "exact"),
-        (None, Some(mc)) => (mc.p_value, "Monte Carlo"),
-        _ => (chi.p_value, "chi-square"),
+    let source = match (verdict.decided_by, verdict.p_adjusted) {
+        (DecidedBy::Exact, _) => "exact",
+        (DecidedBy::MonteCarlo, _) => "Monte Carlo",
+        (DecidedBy::ChiSquare, None) => "chi-square",
+        (DecidedBy::ChiSquare, Some(_)) => "adjusted chi-square",
     };
-    let (p, source) = match die.tests.chi_square.p_adjusted {
-        Some(adjusted) if source == "chi-square" => (adjusted, "adjusted chi-square"),
-        _ => (p, source),
-    };
-    let off: Vec<String> = die
-        .faces
+    let p = verdict.deciding_p();
+    let off: Vec<String> = verdict
+        .faces_off
         .iter()
-        .filter(|f| deviation_mark(f, die) != Mark::Within)
+        .flatten()
         .map(|f| {
-            let p0 = f.expected / die.n as f64;
-            let dir = if deviation_mark(f, die) == Mark::Above {
-                "more"
-            } else {
-                "less"
+            let dir = match f.direction {
+                Direction::More => "more",
+                Direction::Less => "less",
             };
             format!(
                 "face {} comes up {dir} often than {} ({} to {})",
                 f.face,
-                prob(p0),
+                prob(f.null_p),
                 prob(f.ci_low),
                 prob(f.ci_high)
             )
@@ -331,8 +307,8 @@ fn write_verdict(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> {
     for w in &die.warnings {
         writeln!(out, "Note: {w}.")?;
     }
-    if p < alpha {
-        let shown = if p == 0.0 && source.ends_with("chi-square") {
+    if verdict.reject {
+        let shown = if p == 0.0 && verdict.decided_by == DecidedBy::ChiSquare {
             p_value(chi)
         } else {
             short_p(p)
@@ -340,7 +316,7 @@ fn write_verdict(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> {
         writeln!(
             out,
             "Verdict: these rolls are unlikely under the null ({source} p = {shown}), at the {}% level.",
-            percent(alpha)
+            percent(verdict.alpha)
         )?;
         const SHOWN: usize = 12;
         for o in off.iter().take(SHOWN) {
@@ -376,14 +352,12 @@ fn write_verdict(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> {
             None => writeln!(out, "  a one-faced die cannot be tested.")?,
         }
     }
-    if let MaybeTest::Done(serial) = &die.tests.serial {
-        if serial.result.p_value < alpha {
-            writeln!(
-                out,
-                "Order: the order test finds consecutive rolls related (p = {}); look at how the rolls were made.",
-                p_value(&serial.result)
-            )?;
-        }
+    if let (MaybeTest::Done(serial), Some(true)) = (&die.tests.serial, verdict.order_related) {
+        writeln!(
+            out,
+            "Order: the order test finds consecutive rolls related (p = {}); look at how the rolls were made.",
+            p_value(&serial.result)
+        )?;
     }
     Ok(())
 }

@@ -25,6 +25,19 @@ pub enum CiMethod {
     SisonGlaz,
 }
 
+/// Serialised (JSON) as its name, as the command line spells it.
+impl serde::Serialize for CiMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+impl std::fmt::Display for CiMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 impl CiMethod {
     /// Whether the intervals hold jointly for all faces at the level
     /// (Goodman, Sison–Glaz) rather than for each face separately.

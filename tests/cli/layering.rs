@@ -39,7 +39,14 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     (
         "report",
-        &["analysis", "dataset", "model", "stats", "tolerance"],
+        &[
+            "analysis",
+            "dataset",
+            "model",
+            "stats",
+            "optim",
+            "tolerance",
+        ],
     ),
     (
         "plot",
@@ -49,6 +56,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "dataset",
             "model",
             "stats",
+            "optim",
             "error",
             "tolerance",
         ],
