@@ -3,9 +3,9 @@
 //! against division by zero, tie tolerances and iteration caps, each with
 //! what it guards and why it has its value.
 //!
-//! The modules that use them: `optim` (the fit) and `stats` (its `special`
+//! The modules that use them: `optim` (the fit), `stats` (its `special`
 //! functions, the quantile solver of `stats::dist`, `stats::exact`,
-//! `stats::power`). This module imports nothing, so that every layer may
+//! `stats::power`) and `analysis` (the Sison–Glaz guard). This module imports nothing, so that every layer may
 //! use it (its docs name those modules in plain text, not as links, for
 //! the same reason).
 //!
@@ -155,3 +155,12 @@ pub const EXACT_TIE_RELATIVE: f64 = 1e-9;
 /// [`EXACT_TIE_RELATIVE`]), for G_obs near 0, where a relative tolerance
 /// vanishes.
 pub const EXACT_TIE_ABSOLUTE: f64 = 1e-12;
+
+// ------------------------------------------------------------ intervals
+
+/// Sison–Glaz's search loses its precision at very large counts (a coin at
+/// N ≈ 4·10^10 collapsed to a width near 1e-15). An interval of a face with
+/// 0 < n < N narrower than this fraction of Goodman's at the same level is
+/// taken as that collapse (never the case when the method works), and
+/// every face falls back to Goodman.
+pub const SISON_GLAZ_COLLAPSE_RATIO: f64 = 0.01;

@@ -13,6 +13,7 @@ use crate::error::UsageError;
 use crate::optim::{self, Fit};
 use crate::softmax;
 use crate::stats::ci::{self, CiMethod};
+use crate::tolerance::SISON_GLAZ_COLLAPSE_RATIO;
 use crate::stats::{bayes, contingency, exact, gof, info, power};
 
 /// Faces beyond which the serial test's K×K table is not built.
@@ -142,7 +143,8 @@ pub(super) fn analyse_die(
 /// The intervals by `method`, with a guard: Sison–Glaz's search loses its
 /// precision for very large counts (a coin with N ≈ 4·10^10 collapsed to a
 /// width near 1e-15), so when a face with 0 < n < N gets an interval
-/// narrower than 1% of Goodman's — never the case when the method works —
+/// narrower than 1% of Goodman's ([`SISON_GLAZ_COLLAPSE_RATIO`]) — never the
+/// case when the method works —
 /// every face falls back to Goodman.
 fn checked_intervals(counts: &[u64], level: f64, method: CiMethod) -> (Vec<(f64, f64)>, CiMethod) {
     let intervals = ci::intervals(counts, level, method);
@@ -155,7 +157,7 @@ fn checked_intervals(counts: &[u64], level: f64, method: CiMethod) -> (Vec<(f64,
         .iter()
         .zip(&goodman)
         .zip(counts)
-        .any(|((s, g), &c)| 0 < c && c < n && (s.1 - s.0) < 0.01 * (g.1 - g.0));
+        .any(|((s, g), &c)| 0 < c && c < n && (s.1 - s.0) < SISON_GLAZ_COLLAPSE_RATIO * (g.1 - g.0));
     if collapsed {
         (goodman, CiMethod::Goodman)
     } else {
