@@ -4,7 +4,7 @@
 
 use super::dist::{beta_quantile, beta_quantile_upper};
 use super::gof::{cells, phi};
-use super::special::{ln_gamma, stirlerr, LN_SQRT_2PI};
+use super::special::{log1pmx_with, stirlerr};
 
 /// The marginal posterior of one face probability.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
@@ -48,6 +48,16 @@ pub fn posterior(counts: &[u64], alpha: f64, level: f64) -> Vec<Posterior> {
         .collect()
 }
 
+/// ln(1 + x), given also `one_plus_x` computed from the operands: used
+/// where |x| > ½, where 1 + x may have lost its digits.
+fn ln_1p_or(x: f64, one_plus_x: f64) -> f64 {
+    if x.abs() <= 0.5 {
+        x.ln_1p()
+    } else {
+        one_plus_x.ln()
+    }
+}
+
 /// log₁₀ of the Bayes factor of a die with a Dirichlet(α) prior on its
 /// face probabilities against the point null p = p0.
 ///
@@ -56,20 +66,28 @@ pub fn posterior(counts: &[u64], alpha: f64, level: f64) -> Vec<Posterior> {
 /// ln BF₁₀ = ln Γ(Kα) − ln Γ(N+Kα) + Σ_k [ln Γ(n_k+α) − ln Γ(α)] − Σ_k n_k ln p0_k
 /// ```
 /// (the multinomial coefficient cancels; Good 1967, Jeffreys 1961). BF > 1
-/// favours the free die. The large ln Γ terms are never subtracted: with
-/// y_k = n_k + α, Y = N + Kα and Stirling's formula with its error term,
+/// favours the free die. No large ln Γ is ever subtracted from another:
+/// with y_k = n_k + α, Y = N + Kα, d_k = K n_k − N (exact integers, Σ d_k
+/// = 0) and Stirling's formula with its error term s(x) = `stirlerr(x)`,
 /// ```text
-/// Σ ln Γ(y_k) − ln Γ(Y) − Σ n_k ln p0_k
-///   = Σ E_k φ(n_k/E_k) + Σ_{n_k>0} n_k [ln(1 + α/n_k) − ln(1 + Kα/N)] + (α − ½) Σ ln(y_k/Y)
-///     − ((K−1)/2) ln(Y/2π) + Σ stirlerr(y_k) − stirlerr(Y)
+/// ln BF = Σ E_k φ(n_k/E_k)                              (= G/2 vs p0)
+///       + Σ_{n_k>0} n_k [ln(1 + α/n_k) − ln(1 + Kα/N)]        (α ≤ n_k)
+///                  or n_k [ln(1 + d_k/Y) − ln(1 + d_k/N)]      (α > n_k)
+///       + (α − ½) Σ_k [ln(1 + d_k/Y) − d_k/Y]
+///       − ((K−1)/2) ln(1 + N/(Kα))
+///       + s(Kα) − K s(α) + Σ_k s(y_k) − s(Y)
 /// ```
-/// where Σ E φ = Σ n ln(n/E) is the G/2 of [`super::gof::g_test`] computed
-/// from exact deviations (the N(1 − Σ p0) that rounding of p0 would add is
-/// dropped, as there). Every term is of the size of the answer, so the
-/// result is accurate to about 1e-13 absolute in ln BF for any N up to
-/// 1e18 (the closed form in `gammaln` loses about 1e-16·N ln N). N = 0
-/// gives 0. A positive count on a face with p0 = 0 makes the null
-/// impossible and the result `f64::MAX`. Precondition: α > 0 and finite.
+/// (the Σ (α − ½) d_k/Y that the third line leaves out is exactly 0).
+/// Σ E φ = Σ n ln(n/E) is the G/2 of [`super::gof::g_test`] computed from
+/// exact deviations (the N(1 − Σ p0) that rounding of p0 would add is
+/// dropped, as there). Every term is of the size of the answer for every α:
+/// small α and huge N (1e-13 absolute in ln BF up to N = 1e18, where the
+/// closed form in `gammaln` loses about 1e-16·N ln N) and huge α alike,
+/// where the prior pins the free die to the fair one and ln BF tends to
+/// −Σ n_k ln(K p0_k) (0 for a fair null), which the closed form loses to
+/// cancellation of terms near Kα ln K. Where Kα overflows, that limit is
+/// returned. N = 0 gives 0. A positive count on a face with p0 = 0 makes
+/// the null impossible and the result `f64::MAX`. Precondition: α > 0.
 pub fn log10_bayes_factor(counts: &[u64], alpha: f64, null: &[f64]) -> f64 {
     let total: u128 = counts.iter().map(|&c| u128::from(c)).sum();
     if total == 0 {
@@ -81,24 +99,45 @@ pub fn log10_bayes_factor(counts: &[u64], alpha: f64, null: &[f64]) -> f64 {
     }
     let k = counts.len() as f64;
     let nf = total as f64;
-    let big_y = nf + k * alpha;
     let half_g: f64 = cells
         .iter()
         .filter(|c| c.expected > 0.0)
         .map(|c| c.expected * phi(c))
         .sum();
-    let shrink_kn = (k * alpha / nf).ln_1p();
-    let mut sum = ln_gamma(k * alpha) - k * ln_gamma(alpha) + half_g;
-    sum -= 0.5 * (k - 1.0) * (big_y.ln() - 2.0 * LN_SQRT_2PI);
-    sum -= stirlerr(big_y);
-    for &c in counts {
-        let y = c as f64 + alpha;
-        if c > 0 {
-            let cf = c as f64;
-            sum += cf * ((alpha / cf).ln_1p() - shrink_kn);
+    let big_y = nf + k * alpha;
+    // d_k = K n_k − N, exactly (|d_k| < 2^64 · 10^6 < 2^127).
+    let d = |c: u64| (counts.len() as i128 * i128::from(c) - total as i128) as f64;
+    let sum = if big_y.is_finite() {
+        let shrink_kn = (k * alpha / nf).ln_1p();
+        let mut sum = half_g - 0.5 * (k - 1.0) * (nf / (k * alpha)).ln_1p();
+        sum += stirlerr(k * alpha) - k * stirlerr(alpha) - stirlerr(big_y);
+        for &c in counts {
+            let y = c as f64 + alpha;
+            let x = d(c) / big_y;
+            if c > 0 {
+                let cf = c as f64;
+                sum += cf
+                    * if alpha <= cf {
+                        (alpha / cf).ln_1p() - shrink_kn
+                    } else {
+                        // The same, ln(1 + d_k/Y) − ln(1 + d_k/N), free of the
+                        // large ln(α/n_k) that would cancel.
+                        let at_n = d(c) / nf;
+                        ln_1p_or(x, k * y / big_y) - ln_1p_or(at_n, k * cf / nf)
+                    };
+            }
+            sum += (alpha - 0.5) * log1pmx_with(x, || (k * y / big_y).ln()) + stirlerr(y);
         }
-        sum += (alpha - 0.5) * (y / big_y).ln() + stirlerr(y);
-    }
+        sum
+    } else {
+        // The limit α → ∞: −Σ n_k ln(K p0_k) = G/2 − Σ n_k ln(K n_k/N).
+        let own: f64 = counts
+            .iter()
+            .filter(|&&c| c > 0)
+            .map(|&c| c as f64 * (d(c) / nf).ln_1p())
+            .sum();
+        half_g - own
+    };
     (sum / std::f64::consts::LN_10).clamp(-f64::MAX, f64::MAX)
 }
 
@@ -171,6 +210,42 @@ mod tests {
         }
         // An impossible null.
         assert_eq!(log10_bayes_factor(&[1, 1], 1.0, &[1.0, 0.0]), f64::MAX);
+    }
+
+    #[test]
+    fn a_huge_prior_pins_the_free_die_to_the_fair_one() {
+        // References: the closed form with the Γ ratios as finite products
+        // (Σ_{j<n} ln(α + j), −Σ_{j<N} ln(Kα + j)) in mpmath at 400 digits,
+        // the script in tests/golden/README.md ("Bayes factor, large α").
+        // As α → ∞, log10 BF → −Σ n_k log10(K p0_k): 0 for a fair null,
+        // 7.2699872793626234 for [30, 10] against (¼, ¾). Tolerance 1e-14
+        // absolute in log10 BF (the closed form in ln Γ was off by 11 at
+        // α = 1e15 and by 1e86 at 1e100).
+        let d6 = [1.0 / 6.0; 6];
+        let rolls = [9, 11, 10, 8, 12, 10];
+        for (alpha, want) in [
+            (1e6, -8.6858580915401955e-6),
+            (1e15, -8.685889638065005e-15),
+            (1e100, -8.6858896380650366e-100),
+            (1e200, -8.6858896380650366e-200),
+            (f64::MAX, 0.0),
+        ] {
+            let got = log10_bayes_factor(&rolls, alpha, &d6);
+            assert!((got - want).abs() < 1e-14, "α = {alpha}: {got} vs {want}");
+        }
+        let coin = [0.25, 0.75];
+        for (alpha, want) in [
+            (1e15, 7.2699872793626625),
+            (1e100, 7.2699872793626234),
+            (1e300, 7.2699872793626234),
+            (f64::MAX, 7.2699872793626234),
+        ] {
+            let got = log10_bayes_factor(&[30, 10], alpha, &coin);
+            assert!((got - want).abs() < 1e-14, "α = {alpha}: {got} vs {want}");
+        }
+        // A small prior: α = 0.01, mpmath -10.689707106234682.
+        let got = log10_bayes_factor(&rolls, 0.01, &d6);
+        assert!((got - -10.689707106234682).abs() < 1e-12, "{got}");
     }
 
     #[test]
