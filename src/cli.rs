@@ -296,9 +296,22 @@ pub struct FitArgs {
     #[arg(long, value_enum, default_value_t = CiArg::Goodman)]
     pub ci: CiArg,
 
-    /// Confidence (and credible) level, between 0 and 1.
-    #[arg(long, value_name = "LEVEL", value_parser = parse_level, default_value_t = 0.95)]
-    pub level: f64,
+    /// Confidence (and credible) level of the intervals, between 0 and 1
+    /// (default 1 − --alpha, so 0.95).
+    #[arg(long, value_name = "LEVEL", value_parser = parse_level)]
+    pub level: Option<f64>,
+
+    /// The verdict's significance level α, between 0 and 1 (default
+    /// 1 − --level, so 0.05): the die is judged unlike the null when the
+    /// deciding p-value (adjusted across groups with --by) is below α.
+    #[arg(long, value_name = "ALPHA", value_parser = parse_level)]
+    pub alpha: Option<f64>,
+
+    /// Exit with status 3 when the verdict rejects the null (for any group
+    /// with --by) and 0 when it does not, after writing the report, so a CI
+    /// job can gate on it (data errors still exit 1, usage errors 2).
+    #[arg(long)]
+    pub check: bool,
 
     /// The Dirichlet prior's α for the Bayesian view (1 = uniform).
     #[arg(long, value_name = "ALPHA", value_parser = parse_positive, default_value_t = 1.0)]
@@ -462,7 +475,7 @@ fn parse_level(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(x) if x > 0.0 && x < 1.0 => Ok(x),
         _ => Err(format!(
-            "{text:?} is not a level strictly between 0 and 1 (e.g. 0.95)"
+            "{text:?} is not strictly between 0 and 1 (e.g. 0.95 for --level, 0.05 for --alpha)"
         )),
     }
 }

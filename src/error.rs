@@ -3,6 +3,8 @@
 //! Data errors are plain `anyhow` errors (exit 1). A [`UsageError`] is a
 //! mistake in the command line that clap cannot see, such as `--probs` with
 //! a different number of weights than `--faces`; it exits 2 like clap's own.
+//! [`Rejected`] is no mistake: `fit --check` found the die unlike the null
+//! (exit 3).
 
 use std::fmt;
 
@@ -17,3 +19,16 @@ impl fmt::Display for UsageError {
 }
 
 impl std::error::Error for UsageError {}
+
+/// `fit --check` found the verdict rejecting the null; exits with status 3
+/// once the report is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rejected;
+
+impl fmt::Display for Rejected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("--check: the verdict rejects the null")
+    }
+}
+
+impl std::error::Error for Rejected {}

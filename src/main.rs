@@ -1,6 +1,6 @@
 //! The `diceml` binary: parse the command line, run it, and turn the result
 //! into an exit code (0 on success or a closed output pipe, 1 for bad data
-//! or I/O, 2 for bad usage).
+//! or I/O, 2 for bad usage, 3 when `fit --check` finds the null rejected).
 
 use std::process::ExitCode;
 
@@ -15,6 +15,8 @@ fn main() -> ExitCode {
             eprintln!("diceml: {err:#}");
             if err.downcast_ref::<diceml::error::UsageError>().is_some() {
                 ExitCode::from(2)
+            } else if err.downcast_ref::<diceml::error::Rejected>().is_some() {
+                ExitCode::from(3)
             } else {
                 ExitCode::FAILURE
             }

@@ -13,8 +13,8 @@ use crate::error::UsageError;
 use crate::optim::{self, Fit};
 use crate::softmax;
 use crate::stats::ci::{self, CiMethod};
-use crate::tolerance::SISON_GLAZ_COLLAPSE_RATIO;
 use crate::stats::{bayes, contingency, exact, gof, info, power};
+use crate::tolerance::SISON_GLAZ_COLLAPSE_RATIO;
 
 /// Faces beyond which the serial test's K×K table is not built.
 pub const SERIAL_MAX_FACES: usize = 2000;
@@ -112,7 +112,7 @@ pub(super) fn analyse_die(
             ));
         }
     }
-    let verdict = verdict::decide(&tests, &rows, group.n, verdict::alpha_for(options.level));
+    let verdict = verdict::decide(&tests, &rows, group.n, options.alpha);
     let likeliest = (0..null.len())
         .max_by(|&a, &b| null[a].total_cmp(&null[b]))
         .unwrap_or(0);
@@ -127,6 +127,7 @@ pub(super) fn analyse_die(
             method,
             level: options.level,
             simultaneous: method.simultaneous(),
+            family_level: None,
         },
         bayes: Bayes {
             prior: options.prior,
@@ -157,7 +158,9 @@ fn checked_intervals(counts: &[u64], level: f64, method: CiMethod) -> (Vec<(f64,
         .iter()
         .zip(&goodman)
         .zip(counts)
-        .any(|((s, g), &c)| 0 < c && c < n && (s.1 - s.0) < SISON_GLAZ_COLLAPSE_RATIO * (g.1 - g.0));
+        .any(|((s, g), &c)| {
+            0 < c && c < n && (s.1 - s.0) < SISON_GLAZ_COLLAPSE_RATIO * (g.1 - g.0)
+        });
     if collapsed {
         (goodman, CiMethod::Goodman)
     } else {
@@ -223,7 +226,11 @@ fn tests(counts: &[u64], null: &[f64], group: &Group, options: &AnalysisOptions)
         })?;
         let n: u64 = counts.iter().sum();
         let outcomes = exact::outcomes(n, counts.len()).map_or(f64::MAX, |o| o as f64);
-        Some(Exact { p_value, outcomes })
+        Some(Exact {
+            p_value,
+            outcomes,
+            p_adjusted: None,
+        })
     } else {
         None
     };
@@ -234,7 +241,10 @@ fn tests(counts: &[u64], null: &[f64], group: &Group, options: &AnalysisOptions)
         exact,
         monte_carlo: options
             .monte_carlo
-            .map(|(replicates, seed)| exact::monte_carlo_p(counts, null, replicates, seed)),
+            .map(|(replicates, seed)| MonteCarloTest {
+                result: exact::monte_carlo_p(counts, null, replicates, seed),
+                p_adjusted: None,
+            }),
         serial: serial_test(counts.len(), group),
     })
 }

@@ -101,6 +101,21 @@ pub struct Exact {
     pub p_value: f64,
     /// How many outcomes were enumerated, C(N+K−1, K−1).
     pub outcomes: f64,
+    /// The p-value adjusted across groups (`--adjust`), in `--by` runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p_adjusted: Option<f64>,
+}
+
+/// The Monte Carlo estimate of the exact p-value, with its adjustment
+/// across groups in `--by` runs.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct MonteCarloTest {
+    /// The estimate: p-value, replicates, seed, exceedances, floor.
+    #[serde(flatten)]
+    pub result: exact::MonteCarlo,
+    /// The p-value adjusted across groups (`--adjust`), in `--by` runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p_adjusted: Option<f64>,
 }
 
 /// The goodness-of-fit tests computed (only those asked for).
@@ -118,7 +133,7 @@ pub struct Tests {
     pub exact: Option<Exact>,
     /// Monte Carlo estimate of the exact p-value (`--monte-carlo`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub monte_carlo: Option<exact::MonteCarlo>,
+    pub monte_carlo: Option<MonteCarloTest>,
     /// Independence of consecutive rolls.
     pub serial: MaybeTest,
 }

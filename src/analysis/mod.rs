@@ -26,7 +26,7 @@ use anyhow::{bail, Result};
 
 use crate::dataset::Dataset;
 use crate::model::Die;
-use crate::stats::adjust::adjust;
+use crate::stats::adjust::{adjust, Adjust};
 use crate::stats::contingency;
 
 pub use die::{SERIAL_MAX_FACES, SISON_GLAZ_MIN_K};
@@ -47,39 +47,31 @@ pub fn analyse(data: &Dataset, grouped: bool, options: &AnalysisOptions) -> Resu
         let die = die::analyse_die(&data.faces, &data.groups[0], &null, options)?;
         return Ok(Report::Single(Box::new(SingleReport { die, input })));
     }
+    // Faces found off must hold across all G groups at once: the
+    // intervals are made at the Bonferroni level 1 − (1 − level)/G.
+    let families = data.groups.len() as f64;
+    let per_group = AnalysisOptions {
+        level: match options.adjust {
+            Adjust::None => options.level,
+            _ => 1.0 - (1.0 - options.level) / families,
+        },
+        ..options.clone()
+    };
     let mut groups = Vec::with_capacity(data.groups.len());
     for g in &data.groups {
         let name = g.name.clone().unwrap_or_default();
         if g.n == 0 {
             bail!("group {name:?} has no rolls (N = 0): nothing to fit");
         }
-        let die = die::analyse_die(&data.faces, g, &null, options)
+        let mut die = die::analyse_die(&data.faces, g, &null, &per_group)
             .map_err(|e| e.context(format!("group {name:?}")))?;
+        if options.adjust != Adjust::None {
+            die.ci.family_level = Some(options.level);
+        }
         groups.push(GroupReport { group: name, die });
     }
-    let chi: Vec<f64> = groups
-        .iter()
-        .map(|g| g.die.tests.chi_square.result.p_value)
-        .collect();
-    let g_test: Vec<f64> = groups
-        .iter()
-        .map(|g| g.die.tests.g_test.result.p_value)
-        .collect();
-    for ((group, c), g) in groups
-        .iter_mut()
-        .zip(adjust(&chi, options.adjust))
-        .zip(adjust(&g_test, options.adjust))
-    {
-        let die = &mut group.die;
-        die.tests.chi_square.p_adjusted = Some(c);
-        die.tests.g_test.p_adjusted = Some(g);
-        die.verdict = verdict::decide(
-            &die.tests,
-            &die.faces,
-            die.n,
-            verdict::alpha_for(options.level),
-        );
-    }
+    adjust_across(&mut groups, options);
+    let warnings = monte_carlo_reach(&groups, options);
     let table: Vec<Vec<u64>> = data.groups.iter().map(|g| g.counts.clone()).collect();
     let homogeneity = match contingency::independence(&table) {
         Some(result) => MaybeTest::Done(Test::new(result)),
@@ -93,6 +85,108 @@ pub fn analyse(data: &Dataset, grouped: bool, options: &AnalysisOptions) -> Resu
         groups,
         homogeneity,
         adjust: options.adjust,
+        warnings,
         input,
     })))
+}
+
+/// Adjusts, across the groups, every p-value that can drive a verdict —
+/// the chi-square and G tests, the exact and Monte Carlo p-values, the
+/// order test (over the groups where it was computed) — each family by
+/// `--adjust`, and decides each group's verdict on them.
+fn adjust_across(groups: &mut [GroupReport], options: &AnalysisOptions) {
+    /// Adjusts one family: `get` reads a group's p-value (if it has one),
+    /// `set` stores the adjusted one.
+    fn family(
+        groups: &mut [GroupReport],
+        how: Adjust,
+        get: impl Fn(&Tests) -> Option<f64>,
+        set: impl Fn(&mut Tests, f64),
+    ) {
+        let which: Vec<usize> = (0..groups.len())
+            .filter(|&i| get(&groups[i].die.tests).is_some())
+            .collect();
+        let p: Vec<f64> = which
+            .iter()
+            .filter_map(|&i| get(&groups[i].die.tests))
+            .collect();
+        for (&i, adjusted) in which.iter().zip(adjust(&p, how)) {
+            set(&mut groups[i].die.tests, adjusted);
+        }
+    }
+    let how = options.adjust;
+    family(
+        groups,
+        how,
+        |t| Some(t.chi_square.result.p_value),
+        |t, p| t.chi_square.p_adjusted = Some(p),
+    );
+    family(
+        groups,
+        how,
+        |t| Some(t.g_test.result.p_value),
+        |t, p| t.g_test.p_adjusted = Some(p),
+    );
+    family(
+        groups,
+        how,
+        |t| t.exact.map(|e| e.p_value),
+        |t, p| {
+            if let Some(e) = &mut t.exact {
+                e.p_adjusted = Some(p);
+            }
+        },
+    );
+    family(
+        groups,
+        how,
+        |t| t.monte_carlo.map(|mc| mc.result.p_value),
+        |t, p| {
+            if let Some(mc) = &mut t.monte_carlo {
+                mc.p_adjusted = Some(p);
+            }
+        },
+    );
+    family(
+        groups,
+        how,
+        |t| match &t.serial {
+            MaybeTest::Done(serial) => Some(serial.result.p_value),
+            MaybeTest::Skipped { .. } => None,
+        },
+        |t, p| {
+            if let MaybeTest::Done(serial) = &mut t.serial {
+                serial.p_adjusted = Some(p);
+            }
+        },
+    );
+    for group in groups {
+        let die = &mut group.die;
+        die.verdict = verdict::decide(&die.tests, &die.faces, die.n, options.alpha);
+    }
+}
+
+/// A caution when `--monte-carlo B` cannot reach the adjusted level: its
+/// smallest p-value 1/(B + 1), times the G groups (Holm's first step and
+/// Bonferroni's only one), is at least α, so no group could be found
+/// unlike the null whatever its rolls.
+fn monte_carlo_reach(groups: &[GroupReport], options: &AnalysisOptions) -> Vec<String> {
+    let Some((replicates, _)) = options.monte_carlo else {
+        return Vec::new();
+    };
+    let g = match options.adjust {
+        Adjust::None => 1.0,
+        _ => groups.len() as f64,
+    };
+    let floor = 1.0 / (replicates as f64 + 1.0);
+    if g * floor < options.alpha {
+        return Vec::new();
+    }
+    vec![format!(
+        "--monte-carlo {replicates} cannot reach the adjusted level: its smallest p-value, 1/(B + 1) = {floor:.1e}, adjusted ({}) across {} groups is not below alpha = {}; use B >= {:.0}",
+        options.adjust,
+        groups.len(),
+        options.alpha,
+        (g / options.alpha).floor()
+    )]
 }

@@ -23,6 +23,8 @@ pub struct AnalysisOptions {
     pub ci: CiMethod,
     /// Interval and credible level (`--level`).
     pub level: f64,
+    /// The verdict's significance level α (`--alpha`).
+    pub alpha: f64,
     /// Dirichlet prior α (`--prior`).
     pub prior: f64,
     /// Add-α smoothing of the fitted target (`--smooth`).
@@ -50,6 +52,7 @@ impl Default for AnalysisOptions {
             monte_carlo: None,
             ci: CiMethod::Goodman,
             level: 0.95,
+            alpha: 0.05,
             prior: 1.0,
             smooth: None,
             adjust: Adjust::Holm,

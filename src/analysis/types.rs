@@ -67,6 +67,12 @@ pub struct CiSummary {
     pub level: f64,
     /// True when the intervals hold for all faces at once.
     pub simultaneous: bool,
+    /// With `--by`: the level at which the intervals of all groups hold at
+    /// once (`--level`); `level` is then each group's Bonferroni level
+    /// 1 − (1 − family_level)/G. Absent without `--by` or with
+    /// `--adjust none`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub family_level: Option<f64>,
 }
 
 /// The Bayesian view.
@@ -164,6 +170,9 @@ pub struct GroupedReport {
     pub homogeneity: MaybeTest,
     /// How the groups' p-values were adjusted.
     pub adjust: Adjust,
+    /// Cautions about the run as a whole (a Monte Carlo B too small for the
+    /// adjusted level, groups whose dice seem to differ).
+    pub warnings: Vec<String>,
     /// What was read.
     #[serde(flatten)]
     pub input: InputSummary,
@@ -188,4 +197,15 @@ pub enum Report {
     Single(Box<SingleReport>),
     /// Several groups (`--by`).
     Grouped(Box<GroupedReport>),
+}
+
+impl Report {
+    /// True when the verdict rejects the null: for the die, or for any
+    /// group (on its adjusted p-value) with `--by`.
+    pub fn rejects(&self) -> bool {
+        match self {
+            Report::Single(single) => single.die.verdict.reject,
+            Report::Grouped(grouped) => grouped.groups.iter().any(|g| g.die.verdict.reject),
+        }
+    }
 }

@@ -4,17 +4,21 @@
 //!
 //! The deciding p-value is the best one computed for the whole die, in this
 //! order: the exact multinomial p-value (`--exact`), else the Monte Carlo
-//! estimate (`--monte-carlo`), else Pearson's χ² — adjusted across groups
-//! under `--by` when it has been. The die is judged unlike the null when
+//! estimate (`--monte-carlo`), else Pearson's χ² — under `--by`, adjusted
+//! across the groups (`--adjust`, Holm by default), as every p-value that
+//! can decide is. The die is judged unlike the null when
 //!
 //! ```text
-//! p < α,   α = 1 − level   (`--level`, 0.95 by default: α = 0.05)
+//! p < α   (`--alpha`; by default 1 − `--level`, so 0.05)
 //! ```
 //!
-//! A face is off when its interval (at the same level) excludes its null
-//! probability p0_k: above it (`more` often) or below it (`less` often).
-//! The order test's own decision (consecutive rolls related) is kept apart:
-//! it does not say the faces' frequencies are wrong.
+//! A face is off when its interval excludes its null probability p0_k:
+//! above it (`more` often) or below it (`less` often). Under `--by` the
+//! intervals are made at the Bonferroni level 1 − (1 − level)/G across the
+//! G groups, so the faces found off hold across all groups at once. The
+//! order test's own decision (consecutive rolls related, its p-value
+//! adjusted like the others) is kept apart: it does not say the faces'
+//! frequencies are wrong.
 
 use serde::Serialize;
 
@@ -111,8 +115,8 @@ pub fn alpha_for(level: f64) -> f64 {
 /// faces that are off only when the rows carry their intervals).
 pub fn decide(tests: &Tests, faces: &[FaceRow], n: u64, alpha: f64) -> Verdict {
     let (decided_by, p_value, p_adjusted) = match (&tests.exact, &tests.monte_carlo) {
-        (Some(exact), _) => (DecidedBy::Exact, exact.p_value, None),
-        (None, Some(mc)) => (DecidedBy::MonteCarlo, mc.p_value, None),
+        (Some(exact), _) => (DecidedBy::Exact, exact.p_value, exact.p_adjusted),
+        (None, Some(mc)) => (DecidedBy::MonteCarlo, mc.result.p_value, mc.p_adjusted),
         (None, None) => (
             DecidedBy::ChiSquare,
             tests.chi_square.result.p_value,
@@ -146,7 +150,7 @@ pub fn decide(tests: &Tests, faces: &[FaceRow], n: u64, alpha: f64) -> Verdict {
             .collect()
     });
     let order_related = match &tests.serial {
-        MaybeTest::Done(serial) => Some(serial.result.p_value < alpha),
+        MaybeTest::Done(serial) => Some(serial.p_adjusted.unwrap_or(serial.result.p_value) < alpha),
         MaybeTest::Skipped { .. } => None,
     };
     Verdict {
@@ -163,7 +167,7 @@ pub fn decide(tests: &Tests, faces: &[FaceRow], n: u64, alpha: f64) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::evidence::{Exact, Test};
+    use crate::analysis::evidence::{Exact, MonteCarloTest, Test};
     use crate::stats::{gof, TestResult};
 
     fn tests_for(counts: &[u64], null: &[f64]) -> Tests {
@@ -227,23 +231,26 @@ mod tests {
     fn exact_then_monte_carlo_take_precedence() {
         let mut t = tests_for(&[3, 7], &[0.5, 0.5]);
         t.chi_square.p_adjusted = Some(0.9);
-        t.monte_carlo = Some(crate::stats::exact::monte_carlo_p(
-            &[3, 7],
-            &[0.5, 0.5],
-            99,
-            1,
-        ));
+        t.monte_carlo = Some(MonteCarloTest {
+            p_adjusted: None,
+            result: crate::stats::exact::monte_carlo_p(&[3, 7], &[0.5, 0.5], 99, 1),
+        });
         let v = decide(&t, &[], 10, 0.05);
         assert_eq!(v.decided_by, DecidedBy::MonteCarlo);
         assert_eq!(v.p_adjusted, None);
+        // The Monte Carlo p-value's own adjustment decides, not the chi-square's.
+        t.monte_carlo.as_mut().unwrap().p_adjusted = Some(0.01);
+        let v = decide(&t, &[], 10, 0.05);
+        assert_eq!((v.p_adjusted, v.reject), (Some(0.01), true));
         t.exact = Some(Exact {
             p_value: 0.34375,
             outcomes: 11.0,
+            p_adjusted: Some(0.6875),
         });
         let v = decide(&t, &[], 10, 0.05);
         assert_eq!(
-            (v.decided_by, v.p_value, v.reject),
-            (DecidedBy::Exact, 0.34375, false)
+            (v.decided_by, v.p_value, v.deciding_p(), v.reject),
+            (DecidedBy::Exact, 0.34375, 0.6875, false)
         );
     }
 
@@ -281,6 +288,11 @@ mod tests {
         t.serial = MaybeTest::Done(Test::new(TestResult::chi2(10.0, 1)));
         assert_eq!(decide(&t, &[], 10, 0.05).order_related, Some(true));
         t.serial = MaybeTest::Done(Test::new(TestResult::chi2(1.0, 1)));
+        assert_eq!(decide(&t, &[], 10, 0.05).order_related, Some(false));
+        // Its adjusted p-value decides under --by: χ²(1) = 10 has p = 0.00157.
+        let mut adjusted = Test::new(TestResult::chi2(10.0, 1));
+        adjusted.p_adjusted = Some(0.2);
+        t.serial = MaybeTest::Done(adjusted);
         assert_eq!(decide(&t, &[], 10, 0.05).order_related, Some(false));
     }
 }

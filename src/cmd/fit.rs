@@ -5,8 +5,9 @@ use std::io::Write as _;
 
 use anyhow::Result;
 
-use crate::analysis::{self, AnalysisOptions, Report};
+use crate::analysis::{self, verdict, AnalysisOptions, Report};
 use crate::cli::FitArgs;
+use crate::error::Rejected;
 use crate::io;
 use crate::optim::FitOptions;
 use crate::plot::{self, PlotPath};
@@ -28,6 +29,14 @@ pub fn run(args: FitArgs, ui: &Ui) -> Result<()> {
         .map(|path| PlotPath::new("--plot-loss", path))
         .transpose()?;
     let data = super::read_inputs(&args.input, ui, false)?;
+    // The verdict's α and the intervals' level default to each other's
+    // complement (0.05 and 0.95), so a --level alone keeps its old meaning.
+    let alpha = match (args.alpha, args.level) {
+        (Some(alpha), _) => alpha,
+        (None, Some(level)) => verdict::alpha_for(level),
+        (None, None) => 0.05,
+    };
+    let level = args.level.unwrap_or(1.0 - alpha);
     let options = AnalysisOptions {
         fit: FitOptions {
             method: args.method.into(),
@@ -42,7 +51,8 @@ pub fn run(args: FitArgs, ui: &Ui) -> Result<()> {
             .monte_carlo
             .map(|b| (b, args.seed.unwrap_or_else(|| sample::os_seeded_rng().1))),
         ci: args.ci.into(),
-        level: args.level,
+        level,
+        alpha,
         prior: args.prior,
         smooth: args.smooth,
         adjust: args.adjust.into(),
@@ -83,6 +93,9 @@ pub fn run(args: FitArgs, ui: &Ui) -> Result<()> {
         let mut trace = io::open_output(Some(path))?;
         report::csv::write_trace(&mut trace, &report)?;
         trace.flush()?;
+    }
+    if args.check && report.rejects() {
+        return Err(Rejected.into());
     }
     Ok(())
 }

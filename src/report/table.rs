@@ -53,6 +53,9 @@ pub fn write(out: &mut dyn Write, report: &Report, look: Look) -> std::io::Resul
                 )?,
                 MaybeTest::Skipped { skipped } => writeln!(out, "homogeneity test not computed: {skipped}")?,
             }
+            for w in &grouped.warnings {
+                writeln!(out, "Note: {w}.")?;
+            }
             write_input_notes(out, &grouped.input)
         }
     }
@@ -201,14 +204,12 @@ fn write_tests(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> {
     };
     writeln!(out, "Tests against {null}:")?;
     let line = |name: &str, test: &crate::analysis::Test| {
-        let adjusted = test
-            .p_adjusted
-            .map_or(String::new(), |p| format!(" (adjusted {})", plain_p(p)));
         format!(
-            "  {name:<22} {:>12.4}  df = {:<4} p = {}{adjusted}",
+            "  {name:<22} {:>12.4}  df = {:<4} p = {}{}",
             test.result.statistic,
             test.result.df,
-            p_value(&test.result)
+            p_value(&test.result),
+            adjusted(test.p_adjusted)
         )
     };
     writeln!(out, "{}", line("Pearson chi-square", &t.chi_square))?;
@@ -228,24 +229,26 @@ fn write_tests(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> {
     if let Some(exact) = &t.exact {
         writeln!(
             out,
-            "  {:<22} {:>12}  p = {} ({} outcomes)",
+            "  {:<22} {:>12}  p = {} ({} outcomes){}",
             "exact multinomial",
             "",
             plain_p(exact.p_value),
-            exact.outcomes
+            exact.outcomes,
+            adjusted(exact.p_adjusted)
         )?;
     }
     if let Some(mc) = &t.monte_carlo {
         writeln!(
             out,
-            "  {:<22} {:>12}  p = {} ({} of {} replicates, seed {}; floor {:.1e})",
+            "  {:<22} {:>12}  p = {} ({} of {} replicates, seed {}; floor {:.1e}){}",
             "Monte Carlo",
             "",
-            plain_p(mc.p_value),
-            mc.exceed,
-            mc.replicates,
-            mc.seed,
-            mc.floor
+            plain_p(mc.result.p_value),
+            mc.result.exceed,
+            mc.result.replicates,
+            mc.result.seed,
+            mc.result.floor,
+            adjusted(mc.p_adjusted)
         )?;
     }
     match &t.serial {
@@ -266,12 +269,20 @@ fn write_tests(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> {
     } else {
         "each face on its own"
     };
+    let across = die.ci.family_level.map_or(String::new(), |family| {
+        format!(" per group ({}% across all groups)", percent(family))
+    });
     writeln!(
         out,
-        "  intervals: {} at {}%, {scope}; +/- = above/below the null's probability",
+        "  intervals: {} at {}%{across}, {scope}; +/- = above/below the null's probability",
         die.ci.method,
         percent(die.ci.level)
     )
+}
+
+/// ` (adjusted p)` after a p-value adjusted across groups; nothing else.
+fn adjusted(p: Option<f64>) -> String {
+    p.map_or(String::new(), |p| format!(" (adjusted {})", plain_p(p)))
 }
 
 /// The verdict in plain words, careful not to claim more than the test
@@ -279,11 +290,14 @@ fn write_tests(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> {
 fn write_verdict(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> {
     let verdict = &die.verdict;
     let chi = &die.tests.chi_square.result;
-    let source = match (verdict.decided_by, verdict.p_adjusted) {
-        (DecidedBy::Exact, _) => "exact",
-        (DecidedBy::MonteCarlo, _) => "Monte Carlo",
-        (DecidedBy::ChiSquare, None) => "chi-square",
-        (DecidedBy::ChiSquare, Some(_)) => "adjusted chi-square",
+    let test = match verdict.decided_by {
+        DecidedBy::Exact => "exact",
+        DecidedBy::MonteCarlo => "Monte Carlo",
+        DecidedBy::ChiSquare => "chi-square",
+    };
+    let source = match verdict.p_adjusted {
+        Some(_) => format!("adjusted {test}"),
+        None => test.to_string(),
     };
     let p = verdict.deciding_p();
     let off: Vec<String> = verdict
@@ -355,8 +369,9 @@ fn write_verdict(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> {
     if let (MaybeTest::Done(serial), Some(true)) = (&die.tests.serial, verdict.order_related) {
         writeln!(
             out,
-            "Order: the order test finds consecutive rolls related (p = {}); look at how the rolls were made.",
-            p_value(&serial.result)
+            "Order: the order test finds consecutive rolls related (p = {}{}); look at how the rolls were made.",
+            p_value(&serial.result),
+            adjusted(serial.p_adjusted)
         )?;
     }
     Ok(())

@@ -7,6 +7,7 @@
 //! - `read`: dialects, labels, groups, counts, skipped and bad rows;
 //! - `ui`: completions, man page, colour, progress, trace;
 //! - `stats`: tests, intervals, Bayes and information against SciPy, statsmodels, R;
+//! - `verdict`: the JSON verdict, `--check` and `--alpha`, multiple testing under `--by`;
 //! - `docs`: every console example in README.md and docs/cli.md runs;
 //! - `fit`: the simulate | fit pipeline, JSON/CSV/table output, headers and
 //!   columns, zero-count faces, bad input with file:line, degenerate input.
@@ -20,3 +21,4 @@ mod simulate;
 mod stats;
 mod ui;
 mod util;
+mod verdict;
