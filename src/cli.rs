@@ -339,6 +339,13 @@ pub struct FitArgs {
     #[arg(long, value_name = "FILE")]
     pub trace: Option<PathBuf>,
 
+    /// With --by: each group has its own faces, 1..N for a group named dN
+    /// (d4, d6, d20) and 1..its largest face otherwise (labels: those it
+    /// rolled); the homogeneity test then runs within each set of groups
+    /// that share their faces.
+    #[arg(long, requires = "by", conflicts_with_all = ["faces", "labels"])]
+    pub group_faces: bool,
+
     /// Correction of the groups' fairness p-values with --by.
     #[arg(long, value_enum, default_value_t = AdjustArg::Holm)]
     pub adjust: AdjustArg,

@@ -10,6 +10,8 @@
 //!   only add fields);
 //! - [`options`]: what to compute;
 //! - `die`: fitting and testing one die;
+//! - [`groups`]: the dice of a `--by` run, shared or each its own
+//!   (`--group-faces`), and their homogeneity;
 //! - [`evidence`]: the per-face rows and the tests, from which the verdict
 //!   is decided;
 //! - [`verdict`]: the decision — which p-value decides, at what level,
@@ -18,6 +20,7 @@
 
 mod die;
 pub mod evidence;
+pub mod groups;
 pub mod options;
 pub mod types;
 pub mod verdict;
@@ -27,7 +30,6 @@ use anyhow::{bail, Result};
 use crate::dataset::Dataset;
 use crate::model::Die;
 use crate::stats::adjust::{adjust, Adjust};
-use crate::stats::contingency;
 
 pub use die::{SERIAL_MAX_FACES, SISON_GLAZ_MIN_K};
 pub use evidence::*;
@@ -57,33 +59,53 @@ pub fn analyse(data: &Dataset, grouped: bool, options: &AnalysisOptions) -> Resu
         },
         ..options.clone()
     };
-    let mut groups = Vec::with_capacity(data.groups.len());
-    for g in &data.groups {
+    let cells = data.groups.len() as u64 * data.faces.len() as u64;
+    if !options.group_faces && cells > groups::MAX_GROUP_CELLS {
+        bail!(
+            "{} groups × {} faces is {cells} rows to report, more than {}: give each group its own faces with --group-faces, or declare the die with --faces",
+            data.groups.len(),
+            data.faces.len(),
+            groups::MAX_GROUP_CELLS
+        );
+    }
+    let dice = if options.group_faces {
+        groups::own(data)?
+    } else {
+        groups::shared(data)
+    };
+    let mut groups = Vec::with_capacity(dice.len());
+    for d in &dice {
+        let g = &d.group;
         let name = g.name.clone().unwrap_or_default();
         if g.n == 0 {
             bail!("group {name:?} has no rolls (N = 0): nothing to fit");
         }
-        let mut die = die::analyse_die(&data.faces, g, &null, &per_group)
-            .map_err(|e| e.context(format!("group {name:?}")))?;
+        let in_group = |e: anyhow::Error| e.context(format!("group {name:?}"));
+        let null = match options.null.as_ref() {
+            None if !options.group_faces => null.clone(),
+            expected => Die::null(expected, d.faces.len())
+                .map_err(|e| in_group(e.into()))?
+                .probabilities(),
+        };
+        let mut die = die::analyse_die(&d.faces, g, &null, &per_group).map_err(in_group)?;
         if options.adjust != Adjust::None {
             die.ci.family_level = Some(options.level);
         }
         groups.push(GroupReport { group: name, die });
     }
     adjust_across(&mut groups, options);
-    let warnings = monte_carlo_reach(&groups, options);
-    let table: Vec<Vec<u64>> = data.groups.iter().map(|g| g.counts.clone()).collect();
-    let homogeneity = match contingency::independence(&table) {
-        Some(result) => MaybeTest::Done(Test::new(result)),
-        None => MaybeTest::Skipped {
-            skipped: "needs at least two groups and two faces with rolls".into(),
-        },
-    };
+    let mut warnings = monte_carlo_reach(&groups, options);
+    if !options.group_faces {
+        warnings.extend(groups::range_warnings(data));
+    }
+    let (homogeneity, homogeneity_by_faces) = groups::homogeneity(&dice);
     Ok(Report::Grouped(Box::new(GroupedReport {
-        k: data.faces.len(),
+        k: dice.iter().map(|d| d.faces.len()).max().unwrap_or(0),
         face_labels: data.faces.clone(),
+        group_faces: options.group_faces,
         groups,
         homogeneity,
+        homogeneity_by_faces,
         adjust: options.adjust,
         warnings,
         input,

@@ -31,6 +31,8 @@ pub struct AnalysisOptions {
     pub smooth: Option<f64>,
     /// Correction of per-group p-values (`--adjust`).
     pub adjust: Adjust,
+    /// Each `--by` group has its own faces (`--group-faces`).
+    pub group_faces: bool,
     /// Record the optimiser's path (`--trace`, `--plot-loss`).
     pub trace: bool,
     /// Compute the per-face confidence intervals (and so the faces that are
@@ -56,6 +58,7 @@ impl Default for AnalysisOptions {
             prior: 1.0,
             smooth: None,
             adjust: Adjust::Holm,
+            group_faces: false,
             trace: false,
             intervals: true,
             posteriors: true,

@@ -156,18 +156,38 @@ pub struct GroupReport {
     pub die: DieReport,
 }
 
+/// The homogeneity test within one set of groups that share their faces.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Homogeneity {
+    /// The faces K those groups share.
+    pub k: usize,
+    /// The groups, in first-seen order.
+    pub groups: Vec<String>,
+    /// χ² test of independence on their groups × faces table.
+    pub test: MaybeTest,
+}
+
 /// The report of a `--by` run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GroupedReport {
-    /// Number of faces K, shared by every group.
+    /// Number of faces K, shared by every group (with `--group-faces`, the
+    /// largest group's).
     pub k: usize,
-    /// The faces' labels, shared by every group.
+    /// The faces' labels, shared by every group (with `--group-faces`, all
+    /// faces seen; each group lists its own in `faces`).
     pub face_labels: Vec<String>,
+    /// True when each group has its own faces (`--group-faces`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub group_faces: bool,
     /// Each group, in first-seen order.
     pub groups: Vec<GroupReport>,
     /// Do the groups behave alike? χ² test of independence on the
-    /// groups × faces table.
+    /// groups × faces table (skipped when the groups have different faces).
     pub homogeneity: MaybeTest,
+    /// With `--group-faces` and groups of different faces: the test within
+    /// each set of two or more groups that share their faces.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub homogeneity_by_faces: Vec<Homogeneity>,
     /// How the groups' p-values were adjusted.
     pub adjust: Adjust,
     /// Cautions about the run as a whole (a Monte Carlo B too small for the

@@ -56,6 +56,7 @@ pub fn run(args: FitArgs, ui: &Ui) -> Result<()> {
         prior: args.prior,
         smooth: args.smooth,
         adjust: args.adjust.into(),
+        group_faces: args.group_faces,
         trace: args.trace.is_some() || args.plot_loss.is_some(),
         // What the chosen outputs show: the table, JSON and the chart show
         // the intervals; only JSON prints the posteriors.

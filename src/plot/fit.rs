@@ -68,7 +68,11 @@ impl<'a> FitChart<'a> {
             Report::Grouped(grouped) => {
                 let total = grouped.groups.len();
                 let shown = total.min(MAX_PANELS);
-                let mut title = format!("{total} groups, K = {}", grouped.k);
+                let mut title = if grouped.group_faces {
+                    format!("{total} groups, each with its own faces")
+                } else {
+                    format!("{total} groups, K = {}", grouped.k)
+                };
                 if shown < total {
                     title.push_str(&format!(" (the first {shown} drawn)"));
                 }

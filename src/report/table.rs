@@ -41,8 +41,38 @@ pub fn write(out: &mut dyn Write, report: &Report, look: Look) -> std::io::Resul
                 write_die_table(out, &g.die, look)?;
                 writeln!(out)?;
             }
-            writeln!(out, "{} groups, K = {}", grouped.groups.len(), grouped.k)?;
+            if grouped.group_faces {
+                let ks = grouped.groups.iter().map(|g| g.die.k);
+                let (lo, hi) = (ks.clone().min().unwrap_or(0), ks.max().unwrap_or(0));
+                writeln!(
+                    out,
+                    "{} groups, each with its own faces (K = {lo} to {hi})",
+                    grouped.groups.len()
+                )?;
+            } else {
+                writeln!(out, "{} groups, K = {}", grouped.groups.len(), grouped.k)?;
+            }
+            for h in &grouped.homogeneity_by_faces {
+                match &h.test {
+                    MaybeTest::Done(t) => writeln!(
+                        out,
+                        "Do the groups with K = {} ({}) behave alike? chi-square = {:.4}, df = {}, p = {}",
+                        h.k,
+                        h.groups.join(", "),
+                        t.result.statistic,
+                        t.result.df,
+                        p_value(&t.result)
+                    )?,
+                    MaybeTest::Skipped { skipped } => writeln!(
+                        out,
+                        "groups with K = {} ({}): homogeneity test not computed: {skipped}",
+                        h.k,
+                        h.groups.join(", ")
+                    )?,
+                }
+            }
             match &grouped.homogeneity {
+                MaybeTest::Skipped { .. } if !grouped.homogeneity_by_faces.is_empty() => {}
                 MaybeTest::Done(t) => writeln!(
                     out,
                     "Do the groups behave alike? chi-square = {:.4}, df = {}, p = {}; group p-values adjusted by {}",

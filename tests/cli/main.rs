@@ -7,6 +7,7 @@
 //! - `read`: dialects, labels, groups, counts, skipped and bad rows;
 //! - `ui`: completions, man page, colour, progress, trace;
 //! - `stats`: tests, intervals, Bayes and information against SciPy, statsmodels, R;
+//! - `groups`: mixed dice under `--by`, `--group-faces`, homogeneity;
 //! - `verdict`: the JSON verdict, `--check` and `--alpha`, multiple testing under `--by`;
 //! - `docs`: every console example in README.md and docs/cli.md runs;
 //! - `fit`: the simulate | fit pipeline, JSON/CSV/table output, headers and
@@ -15,6 +16,7 @@
 mod docs;
 mod fit;
 mod fuzz;
+mod groups;
 mod layering;
 mod read;
 mod simulate;
