@@ -3,7 +3,7 @@
 
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
@@ -40,38 +40,117 @@ pub fn open_input(path: &Path) -> Result<Input> {
     })
 }
 
+/// The name that stands for standard output in messages.
+pub const STDOUT_NAME: &str = "<stdout>";
+
+/// An output opened by [`open_output`]: buffered, its write errors naming
+/// it, and, for a file, written whole or not at all — into a temporary file
+/// beside the target, renamed over it by [`Output::finish`]. An output
+/// dropped unfinished (an error on the way) removes its temporary file, so
+/// a failed run never leaves a truncated report, trace or chart that still
+/// parses. Symbolic links (`-o /dev/stdout`), devices and pipes are written
+/// through, in place.
+pub struct Output {
+    inner: BufWriter<Box<dyn Write>>,
+    name: String,
+    /// (temporary file, target) while the output is not yet finished.
+    pending: Option<(PathBuf, PathBuf)>,
+}
+
 /// A buffered writer to `path`, or to standard output when `path` is `None`
-/// or `-`. Callers must `flush()` it and propagate the error.
-pub fn open_output(path: Option<&Path>) -> Result<Box<dyn Write>> {
+/// or `-`. Callers must [`Output::finish`] it and propagate the error.
+pub fn open_output(path: Option<&Path>) -> Result<Output> {
     const CAPACITY: usize = 1 << 16;
-    match path {
-        Some(p) if p != Path::new("-") => {
-            let file =
-                File::create(p).with_context(|| format!("{}: cannot create", p.display()))?;
-            Ok(Box::new(BufWriter::with_capacity(CAPACITY, file)))
+    let Some(path) = path.filter(|p| *p != Path::new("-")) else {
+        return Ok(Output {
+            inner: BufWriter::with_capacity(CAPACITY, Box::new(io::stdout().lock())),
+            name: STDOUT_NAME.to_string(),
+            pending: None,
+        });
+    };
+    let name = path.display().to_string();
+    let create = |p: &Path| File::create(p).with_context(|| format!("{name}: cannot create"));
+    // Only a regular file (or none yet) is replaced: a symbolic link (such
+    // as /dev/stdout, whose target may be the file a shell redirected
+    // stdout to), a device or a pipe is written through, in place.
+    let existing = std::fs::symlink_metadata(path).ok();
+    if existing.as_ref().is_some_and(|m| !m.is_file()) {
+        return Ok(Output {
+            inner: BufWriter::with_capacity(CAPACITY, Box::new(create(path)?)),
+            name,
+            pending: None,
+        });
+    }
+    let target = path.to_path_buf();
+    let file_name = target.file_name().unwrap_or(target.as_os_str());
+    let mut temporary = std::ffi::OsString::from(".");
+    temporary.push(file_name);
+    temporary.push(format!(".{}.tmp", std::process::id()));
+    let temporary = target.with_file_name(temporary);
+    let file = create(&temporary)?;
+    if let Some(meta) = existing {
+        // The replaced file keeps its permissions.
+        let _ = file.set_permissions(meta.permissions());
+    }
+    Ok(Output {
+        inner: BufWriter::with_capacity(CAPACITY, Box::new(file)),
+        name,
+        pending: Some((temporary, target)),
+    })
+}
+
+impl Output {
+    /// Flushes the output and, for a file, puts it in place of the target.
+    pub fn finish(mut self) -> Result<()> {
+        let name = self.name.clone();
+        self.inner
+            .flush()
+            .with_context(|| format!("{name}: cannot write"))?;
+        if let Some((temporary, target)) = self.pending.take() {
+            std::fs::rename(&temporary, &target).with_context(|| {
+                let _ = std::fs::remove_file(&temporary);
+                format!("{name}: cannot write")
+            })?;
         }
-        _ => Ok(Box::new(BufWriter::with_capacity(
-            CAPACITY,
-            io::stdout().lock(),
-        ))),
+        Ok(())
+    }
+
+    /// Adds the output's name to an error, keeping its kind (a closed pipe
+    /// stays a closed pipe).
+    fn named(&self, e: io::Error) -> io::Error {
+        io::Error::new(e.kind(), format!("{}: cannot write: {e}", self.name))
     }
 }
 
-/// Writes `bytes` to `path` whole or not at all: into a temporary file
-/// beside it, renamed over `path` once written, so a failed write never
-/// leaves a truncated file (a chart, say). Errors name the file and `what`
-/// it holds: "{path}: cannot write {what}".
-pub fn write_file(path: &Path, bytes: &[u8], what: &str) -> Result<()> {
-    let name = path.file_name().unwrap_or(path.as_os_str());
-    let mut temporary = name.to_os_string();
-    temporary.push(format!(".{}.tmp", std::process::id()));
-    let temporary = path.with_file_name(temporary);
-    let written =
-        std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, path));
-    if written.is_err() {
-        // Nothing to clean up when the temporary file was never created.
-        let _ = std::fs::remove_file(&temporary);
+impl Write for Output {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.inner.write(buf).map_err(|e| self.named(e))
     }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.inner.write_all(buf).map_err(|e| self.named(e))
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush().map_err(|e| self.named(e))
+    }
+}
+
+impl Drop for Output {
+    fn drop(&mut self) {
+        if let Some((temporary, _)) = self.pending.take() {
+            let _ = std::fs::remove_file(temporary);
+        }
+    }
+}
+
+/// Writes `bytes` to `path` whole or not at all (see [`Output`]). Errors
+/// name the file and `what` it holds: "{path}: cannot write {what}".
+pub fn write_file(path: &Path, bytes: &[u8], what: &str) -> Result<()> {
+    let written = open_output(Some(path)).and_then(|mut out| {
+        out.write_all(bytes)?;
+        out.finish()
+    });
     written.with_context(|| format!("{}: cannot write {what}", path.display()))
 }
 
@@ -96,6 +175,51 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), b"second");
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 1, "no temporary file is left behind");
+    }
+
+    #[test]
+    fn an_unfinished_output_leaves_the_old_file_and_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.json");
+        std::fs::write(&path, b"old report").unwrap();
+        let mut out = open_output(Some(&path)).unwrap();
+        out.write_all(b"half of a new rep").unwrap();
+        out.flush().unwrap();
+        // Still the old file while the new one is being written.
+        assert_eq!(std::fs::read(&path).unwrap(), b"old report");
+        drop(out);
+        assert_eq!(std::fs::read(&path).unwrap(), b"old report");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1, "the temporary file is removed");
+        let mut out = open_output(Some(&path)).unwrap();
+        out.write_all(b"new report").unwrap();
+        out.finish().unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new report");
+    }
+
+    #[test]
+    fn special_files_and_links_are_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.csv");
+        std::fs::write(&real, b"old").unwrap();
+        let link = dir.path().join("link.csv");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let mut out = open_output(Some(&link)).unwrap();
+        out.write_all(b"new").unwrap();
+        out.finish().unwrap();
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(std::fs::read(&real).unwrap(), b"new");
+        // A device: written in place, and its errors name it.
+        let mut out = open_output(Some(Path::new("/dev/full"))).unwrap();
+        out.write_all(b"buffered").unwrap();
+        let err = out.finish().unwrap_err();
+        assert!(
+            format!("{err:#}").starts_with("/dev/full: cannot write"),
+            "{err:#}"
+        );
     }
 
     #[test]

@@ -1,8 +1,6 @@
 //! `diceml completions SHELL`: shell completion scripts, generated from the
 //! same clap definition as `--help`.
 
-use std::io::Write as _;
-
 use anyhow::Result;
 use clap::CommandFactory;
 
@@ -13,6 +11,6 @@ use crate::io;
 pub fn run(args: CompletionsArgs) -> Result<()> {
     let mut out = io::open_output(None)?;
     clap_complete::generate(args.shell, &mut Cli::command(), "diceml", &mut out);
-    out.flush()?;
+    out.finish()?;
     Ok(())
 }

@@ -4,8 +4,6 @@
 //! fitting the merged counts gives the same fit as the whole log. A piece
 //! with no rolls (a header only, say) gives a table with no rows.
 
-use std::io::Write as _;
-
 use anyhow::Result;
 
 use crate::cli::CountArgs;
@@ -18,7 +16,7 @@ pub fn run(args: CountArgs, ui: &Ui) -> Result<()> {
     let data = super::read_inputs(&args.input, ui, true)?;
     let mut out = io::open_output(args.output.as_deref())?;
     report::csv::write_counts(&mut out, &data, args.input.by.is_some())?;
-    out.flush()?;
+    out.finish()?;
     if data.skipped.rows > 0 {
         // The table has no room for it, so say it where a person sees it.
         eprintln!("diceml: {}", report::table::skipped_note(&data.skipped));

@@ -1,8 +1,6 @@
 //! `diceml fit`: read the inputs, fit each die, and report q beside the
 //! closed-form p with the statistics about it.
 
-use std::io::Write as _;
-
 use anyhow::Result;
 
 use crate::analysis::{self, verdict, AnalysisOptions, Report};
@@ -86,14 +84,14 @@ pub fn run(args: FitArgs, ui: &Ui) -> Result<()> {
         .as_deref()
         .is_none_or(|p| p == std::path::Path::new("-"));
     report::write(&mut out, &report, args.format, ui.look(to_stdout))?;
-    out.flush()?;
+    out.finish()?;
     for (target, bytes) in fit_chart.iter().chain(&loss_chart) {
         io::write_file(target.path(), bytes, "the chart")?;
     }
     if let Some(path) = &args.trace {
         let mut trace = io::open_output(Some(path))?;
         report::csv::write_trace(&mut trace, &report)?;
-        trace.flush()?;
+        trace.finish()?;
     }
     if args.check && report.rejects() {
         return Err(Rejected.into());

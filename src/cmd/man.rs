@@ -1,7 +1,5 @@
 //! `diceml man`: the roff man page, generated from the clap definition.
 
-use std::io::Write as _;
-
 use anyhow::Result;
 use clap::CommandFactory;
 
@@ -12,6 +10,6 @@ use crate::io;
 pub fn run() -> Result<()> {
     let mut out = io::open_output(None)?;
     clap_mangen::Man::new(Cli::command()).render(&mut out)?;
-    out.flush()?;
+    out.finish()?;
     Ok(())
 }

@@ -3,8 +3,6 @@
 //! sampling is [`crate::sample`]'s and the writing [`crate::report::csv`]'s;
 //! this module wires them.
 
-use std::io::Write as _;
-
 use anyhow::Result;
 
 use crate::cli::SimulateArgs;
@@ -59,6 +57,6 @@ pub fn run(args: SimulateArgs, ui: &Ui) -> Result<()> {
         bar.finish_and_clear();
         written?;
     }
-    out.flush()?;
+    out.finish()?;
     Ok(())
 }

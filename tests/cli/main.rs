@@ -3,6 +3,7 @@
 //! - `simulate`: seeded streams against the independent Python goldens,
 //!   counts, loaded dice, usage errors, closed pipes;
 //! - `fuzz`: property tests of the readers over arbitrary bytes;
+//! - `output`: failed writes name the file, one-line usage errors;
 //! - `layering`: the architecture's guard (no forbidden imports, no cycles);
 //! - `read`: dialects, labels, groups, counts, skipped and bad rows;
 //! - `ui`: completions, man page, colour, progress, trace;
@@ -18,6 +19,7 @@ mod fit;
 mod fuzz;
 mod groups;
 mod layering;
+mod output;
 mod read;
 mod simulate;
 mod stats;
