@@ -9,6 +9,10 @@
 //!   [`scan::scan_columns`]. Throughput in bytes.
 //! - `softmax_step/*`: `softmax_into` plus one gradient step
 //!   a ← a − η (q − p) at K = 6, 1000, 100000. Throughput in faces.
+//! - `fit_default/*`: a whole default fit ([`optim::fit`] with
+//!   `FitOptions::default()`, i.e. `--method auto`) of the Zipf target
+//!   p_k ∝ 1/k at K = 10^4, 10^5 and 10^6, where auto takes Newton's method
+//!   (0.2.0's default, gradient descent, took 493,000 steps at K = 10^4).
 //! - `sample/*`: about 4096 rolls of `UniformBatch::fill_batches` and of
 //!   `AliasTable::fill_batches`, as `simulate` draws them, at K = 6 and
 //!   K = 10^4. Throughput in rolls.
@@ -29,6 +33,7 @@ use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{BenchmarkId, Criterion, Throughput};
 
 use diceml::io::Input;
+use diceml::optim;
 use diceml::read::scan::{self, Columns, Limits, Scan};
 use diceml::read::{ColumnSpec, Progress, ReadOptions, Reader};
 use diceml::sample::{seeded_rng, AliasTable, UniformBatch, MAX_BATCH};
@@ -170,6 +175,20 @@ fn softmax_step<M: Measurement>(c: &mut Criterion<M>, tag: &str) {
     group.finish();
 }
 
+fn default_fit<M: Measurement>(c: &mut Criterion<M>, tag: &str) {
+    let mut group = c.benchmark_group(format!("fit_default{tag}"));
+    group.sample_size(10);
+    for k in [10_000usize, 100_000, 1_000_000] {
+        let total: f64 = (1..=k).map(|i| 1.0 / i as f64).sum();
+        let p: Vec<f64> = (1..=k).map(|i| 1.0 / i as f64 / total).collect();
+        group.throughput(Throughput::Elements(k as u64));
+        group.bench_function(BenchmarkId::from_parameter(k), |b| {
+            b.iter(|| optim::fit(black_box(&p), optim::FitOptions::default()))
+        });
+    }
+    group.finish();
+}
+
 fn sampling<M: Measurement>(c: &mut Criterion<M>, tag: &str) {
     let mut group = c.benchmark_group(format!("sample{tag}"));
     // As `simulate` draws them: whole batches, about 4096 rolls a call.
@@ -246,6 +265,7 @@ impl Measurement for ThreadCpuTime {
 fn run<M: Measurement>(mut c: Criterion<M>, tag: &str) {
     counting(&mut c, tag);
     softmax_step(&mut c, tag);
+    default_fit(&mut c, tag);
     sampling(&mut c, tag);
     c.final_summary();
 }

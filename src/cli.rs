@@ -2,12 +2,14 @@
 //!
 //! The `///` comment on each field is its `--help` text. Values are parsed
 //! into checked types here (weights, columns, bounded integers); checks
-//! that need several flags at once happen in the subcommand.
+//! that need several flags at once happen in the subcommand, or in a method
+//! that turns the arguments into settings ([`FitArgs::fit_options`]).
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::error::UsageError;
 use crate::model::{Die, MAX_FACE};
 use crate::optim;
 use crate::read::{ColumnSpec, Dialect, ReadOptions};
@@ -248,15 +250,18 @@ pub struct FitArgs {
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 
-    /// Optimiser: gradient descent (the default), Nesterov momentum, or
+    /// Optimiser: auto (gradient descent when every rolled face has p ≥
+    /// 1e-3, else Newton's method), gradient descent, Nesterov momentum, or
     /// Newton's method (O(K) per step; fastest on large or skewed dice).
-    #[arg(long, value_enum, default_value_t = MethodArg::Gd)]
+    #[arg(long, value_enum, default_value_t = MethodArg::Auto)]
     pub method: MethodArg,
 
     /// Step size η for gd and momentum (default 2 = 1/L for the curvature
-    /// bound L = 1/2; see docs/math.md).
-    #[arg(long, value_name = "ETA", value_parser = parse_positive, default_value_t = optim::DEFAULT_LEARNING_RATE)]
-    pub lr: f64,
+    /// bound L = 1/2; steps of 4 = 2/L or more may raise the loss, which
+    /// stops the fit; see docs/math.md). With auto it means gd; newton
+    /// takes none.
+    #[arg(long, value_name = "ETA", value_parser = parse_positive)]
+    pub lr: Option<f64>,
 
     /// Largest number of iterations.
     #[arg(long, value_name = "N", default_value_t = optim::DEFAULT_MAX_ITER)]
@@ -370,6 +375,29 @@ pub enum CiArg {
     Jeffreys,
 }
 
+impl FitArgs {
+    /// The optimiser's settings. `--lr` without a method (or with `auto`)
+    /// means gradient descent with that step; with `--method newton`, which
+    /// line-searches its own step, it is a usage error.
+    pub fn fit_options(&self) -> Result<optim::FitOptions, UsageError> {
+        let method = match (self.method, self.lr) {
+            (MethodArg::Newton, Some(_)) => {
+                return Err(UsageError(
+                    "--lr sets the step of gd and momentum; Newton's method line-searches its own (drop --lr, or choose --method gd)".into(),
+                ))
+            }
+            (MethodArg::Auto, Some(_)) => optim::Method::Gd,
+            (method, _) => method.into(),
+        };
+        Ok(optim::FitOptions {
+            method,
+            learning_rate: self.lr.unwrap_or(optim::DEFAULT_LEARNING_RATE),
+            max_iter: self.max_iter,
+            tol: self.tol,
+        })
+    }
+}
+
 impl From<CiArg> for CiMethod {
     fn from(c: CiArg) -> Self {
         match c {
@@ -406,6 +434,8 @@ impl From<AdjustArg> for Adjust {
 /// `--method`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum MethodArg {
+    /// Gradient descent when every rolled face has p ≥ 1e-3, else Newton.
+    Auto,
     /// Gradient descent a ← a − η (q − p).
     Gd,
     /// Nesterov's accelerated gradient with adaptive restart.
@@ -417,6 +447,7 @@ pub enum MethodArg {
 impl From<MethodArg> for optim::Method {
     fn from(m: MethodArg) -> Self {
         match m {
+            MethodArg::Auto => optim::Method::Auto,
             MethodArg::Gd => optim::Method::Gd,
             MethodArg::Momentum => optim::Method::Momentum,
             MethodArg::Newton => optim::Method::Newton,

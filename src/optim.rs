@@ -5,9 +5,12 @@
 //! boundary (q_k = 0 needs a_k = −∞), so they are taken out of the problem
 //! before iterating: their q is exactly 0 and their logit is reported as
 //! absent. The remaining faces are fitted from a⁰ = 0 (the fair die) by one
-//! of three methods ([`Method`]), each stopping as soon as
+//! of three methods ([`Method`]; `auto` picks gradient descent or Newton's
+//! method from the target, see [`Method::choose`]), each stopping as soon as
 //! max_k |q_k − p_k| ≤ tol — the gradient's max-norm, so the stopping rule
-//! and the reported agreement are one number. docs/math.md derives them.
+//! and the reported agreement are one number — or when the budget of
+//! iterations is spent, or ([`Stop::LossRose`]) when a gradient step raised
+//! the loss, which no step below 2/L = 4 can do. docs/math.md derives them.
 //!
 //! Every method costs O(K') per iteration for the K' faces with p_k > 0 and
 //! allocates only before the first iteration.
@@ -18,14 +21,28 @@ use crate::tolerance::{FIT_TOL, NEWTON_FULL_STEP_BELOW, NEWTON_MAX_HALVINGS};
 /// The step size used when none is given: 1/L with L = 1/2, the largest
 /// eigenvalue the Hessian diag(q) − qqᵀ can have.
 pub const DEFAULT_LEARNING_RATE: f64 = 2.0;
+/// The largest step that every gradient step is guaranteed to lower the
+/// loss with, 2/L (exclusive): larger steps may raise it.
+pub const STABLE_STEP_BOUND: f64 = 4.0;
+/// `auto` takes gradient descent when every face with a positive target has
+/// target ≥ this, Newton's method otherwise. Gradient descent needs of order
+/// 1/p_min steps (docs/math.md §4), so under `auto` it takes at most about
+/// 10^4 steps over at most 1/p_min = 1000 faces: 10^7 face-steps, tens of
+/// milliseconds; below it Newton's O(K) steps, 10 to 20 of them whatever K
+/// and p_min, are the cheaper way.
+pub const AUTO_GD_MIN_TARGET: f64 = 1e-3;
 /// Iterations allowed when none are given.
 pub const DEFAULT_MAX_ITER: u64 = 1_000_000;
 
 /// The optimisation method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Method {
-    /// Gradient descent a ← a − η (q − p).
+    /// Gradient descent when every positive target is at least
+    /// [`AUTO_GD_MIN_TARGET`], Newton's method otherwise
+    /// ([`Method::choose`]). A [`Fit`] reports the method that ran.
     #[default]
+    Auto,
+    /// Gradient descent a ← a − η (q − p).
     Gd,
     /// Nesterov's accelerated gradient with adaptive restart.
     Momentum,
@@ -51,17 +68,52 @@ impl Method {
     /// The name used on the command line and in reports.
     pub fn name(self) -> &'static str {
         match self {
+            Method::Auto => "auto",
             Method::Gd => "gd",
             Method::Momentum => "momentum",
             Method::Newton => "newton",
         }
     }
+
+    /// The method that runs for the target `p` (its positive entries): `self`,
+    /// unless `self` is [`Method::Auto`], which is gradient descent when
+    /// min_k p_k ≥ [`AUTO_GD_MIN_TARGET`] over the faces with p_k > 0 and
+    /// Newton's method otherwise.
+    pub fn choose(self, p: &[f64]) -> Method {
+        if self != Method::Auto {
+            return self;
+        }
+        let smallest = p.iter().copied().filter(|&x| x > 0.0).fold(1.0, f64::min);
+        if smallest >= AUTO_GD_MIN_TARGET {
+            Method::Gd
+        } else {
+            Method::Newton
+        }
+    }
+
+    /// Whether the method takes the step size η (`--lr`).
+    pub fn uses_learning_rate(self) -> bool {
+        matches!(self, Method::Gd | Method::Momentum)
+    }
+}
+
+/// Why the iteration stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stop {
+    /// max_k |q_k − p_k| ≤ tol.
+    Converged,
+    /// The iteration budget (`--max-iter`) was spent.
+    MaxIter,
+    /// A gradient step raised the loss: the step η is too large (no step
+    /// below [`STABLE_STEP_BOUND`] can do that; docs/math.md §4).
+    LossRose,
 }
 
 /// The optimiser's settings, validated by the caller.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FitOptions {
-    /// The method.
+    /// The method asked for (`Auto` lets the target choose).
     pub method: Method,
     /// Step size η (> 0, finite) for `gd` and `momentum`.
     pub learning_rate: f64,
@@ -74,7 +126,7 @@ pub struct FitOptions {
 impl Default for FitOptions {
     fn default() -> Self {
         FitOptions {
-            method: Method::Gd,
+            method: Method::Auto,
             learning_rate: DEFAULT_LEARNING_RATE,
             max_iter: DEFAULT_MAX_ITER,
             tol: FIT_TOL,
@@ -90,10 +142,17 @@ pub struct Fit {
     /// Fitted logits, centred so that they average to 0 over the faces with
     /// a positive target; `None` (−∞) where the target is 0.
     pub logits: Vec<Option<f64>>,
+    /// The method that ran (never [`Method::Auto`]).
+    pub method: Method,
     /// Iterations taken.
     pub iterations: u64,
     /// True exactly when `max_abs_diff ≤ tol`.
     pub converged: bool,
+    /// Why the iteration stopped.
+    pub stop: Stop,
+    /// With [`Stop::LossRose`]: the loss H(p, q) in nats before and after
+    /// the step that raised it.
+    pub loss_rose: Option<(f64, f64)>,
     /// max_k |q_k − p_k| at the reported q.
     pub max_abs_diff: f64,
     /// The settings used.
@@ -130,10 +189,19 @@ pub fn fit_observed(p: &[f64], options: FitOptions, observe: &mut dyn FnMut(&Ite
     let support: Vec<usize> = (0..p.len()).filter(|&k| p[k] > 0.0).collect();
     let target: Vec<f64> = support.iter().map(|&k| p[k]).collect();
     let mut state = State::new(&target);
-    let iterations = match options.method {
+    let method = options.method.choose(&target);
+    let iterations = match method {
         Method::Gd => gradient_descent(&mut state, options, observe),
         Method::Momentum => nesterov(&mut state, options, observe),
-        Method::Newton => newton(&mut state, options, observe),
+        Method::Auto | Method::Newton => newton(&mut state, options, observe),
+    };
+    let converged = state.diff <= options.tol;
+    let stop = if converged {
+        Stop::Converged
+    } else if state.rose.is_some() {
+        Stop::LossRose
+    } else {
+        Stop::MaxIter
     };
     let mean = state.a.iter().sum::<f64>() / state.a.len().max(1) as f64;
     let mut q = vec![0.0; p.len()];
@@ -145,19 +213,27 @@ pub fn fit_observed(p: &[f64], options: FitOptions, observe: &mut dyn FnMut(&Ite
     Fit {
         q,
         logits,
+        method,
         iterations,
-        converged: state.diff <= options.tol,
+        converged,
+        stop,
+        loss_rose: state.rose,
         max_abs_diff: state.diff,
         options,
     }
 }
 
-/// The iteration's state: logits, q = softmax(a) and max|q − p|.
+/// The iteration's state: logits, q = softmax(a), max|q − p|, the loss
+/// H(p, q) with a bound on its rounding error, and (once seen) a rise of
+/// the loss that stopped the iteration.
 struct State<'p> {
     target: &'p [f64],
     a: Vec<f64>,
     q: Vec<f64>,
     diff: f64,
+    loss: f64,
+    rounding: f64,
+    rose: Option<(f64, f64)>,
 }
 
 impl<'p> State<'p> {
@@ -167,15 +243,41 @@ impl<'p> State<'p> {
             a: vec![0.0; target.len()],
             q: vec![0.0; target.len()],
             diff: 0.0,
+            loss: 0.0,
+            rounding: 0.0,
+            rose: None,
         };
         state.refresh();
         state
     }
 
-    /// Recomputes q and the distance after `a` changed.
+    /// Recomputes q, the distance and the loss after `a` changed.
+    ///
+    /// The loss is H(p, q) = lse(a) − Σ p_k a_k, with lse from the softmax
+    /// itself. Its rounding error is below (K + 4)·ε·(|lse| + Σ p_k |a_k|)
+    /// (a K-term sum and a logarithm), the margin a rise must exceed.
     fn refresh(&mut self) {
-        softmax::softmax_into(&self.a, &mut self.q);
+        let lse = softmax::softmax_into(&self.a, &mut self.q);
         self.diff = max_abs_diff(&self.q, self.target);
+        let (mut dot, mut size) = (0.0, 0.0);
+        for (&pk, &ak) in self.target.iter().zip(&self.a) {
+            dot += pk * ak;
+            size += pk * ak.abs();
+        }
+        self.loss = lse - dot;
+        self.rounding = (self.a.len() + 4) as f64 * f64::EPSILON * (lse.abs() + size);
+    }
+
+    /// After a plain gradient step from a point whose loss was `before`
+    /// (with rounding bound `margin`): records and reports a rise of the
+    /// loss beyond rounding, unless the step converged. By the descent
+    /// lemma no step η < 2/L lowers the loss less than η(1 − η/4)‖q − p‖²
+    /// ≥ 0, so a rise means η is too large.
+    fn rose_after_step(&mut self, before: f64, margin: f64, tol: f64) -> bool {
+        if self.diff > tol && self.loss > before + margin.max(self.rounding) {
+            self.rose = Some((before, self.loss));
+        }
+        self.rose.is_some()
     }
 
     fn show(&self, iteration: u64, step: f64, observe: &mut dyn FnMut(&Iterate)) {
@@ -194,18 +296,23 @@ impl<'p> State<'p> {
     }
 }
 
-/// Gradient descent: a ← a − η (q − p). Returns the iterations taken.
+/// Gradient descent: a ← a − η (q − p), stopping early when a step raises
+/// the loss. Returns the iterations taken.
 fn gradient_descent(s: &mut State, options: FitOptions, observe: &mut dyn FnMut(&Iterate)) -> u64 {
     let eta = options.learning_rate;
     let mut iteration = 0;
     s.show(0, 0.0, observe);
     while !s.done(iteration, options) {
+        let (before, margin) = (s.loss, s.rounding);
         for ((ak, &qk), &pk) in s.a.iter_mut().zip(&s.q).zip(s.target) {
             *ak -= eta * (qk - pk);
         }
         s.refresh();
         iteration += 1;
         s.show(iteration, eta, observe);
+        if s.rose_after_step(before, margin, options.tol) {
+            break;
+        }
     }
     iteration
 }
@@ -218,6 +325,10 @@ fn gradient_descent(s: &mut State, options: FitOptions, observe: &mut dyn FnMut(
 /// a_next = y − η ∇H(y),      ∇H(y) = softmax(y) − p
 /// restart (t ← 1) when (q(y) − p)·(a_next − a) > 0
 /// ```
+///
+/// A step with β_t = 0 (the first, and each after a restart) is a plain
+/// gradient step from a, so a rise of the loss there stops the iteration
+/// as in [`gradient_descent`].
 fn nesterov(s: &mut State, options: FitOptions, observe: &mut dyn FnMut(&Iterate)) -> u64 {
     let eta = options.learning_rate;
     let k = s.a.len();
@@ -226,6 +337,7 @@ fn nesterov(s: &mut State, options: FitOptions, observe: &mut dyn FnMut(&Iterate
     s.show(0, 0.0, observe);
     while !s.done(iteration, options) {
         let beta = (t - 1.0) / (t + 2.0);
+        let (before, margin) = (s.loss, s.rounding);
         for ((yk, &ak), &pk) in y.iter_mut().zip(&s.a).zip(&prev) {
             *yk = ak + beta * (ak - pk);
         }
@@ -245,6 +357,9 @@ fn nesterov(s: &mut State, options: FitOptions, observe: &mut dyn FnMut(&Iterate
         s.refresh();
         iteration += 1;
         s.show(iteration, eta, observe);
+        if beta == 0.0 && s.rose_after_step(before, margin, options.tol) {
+            break;
+        }
     }
     iteration
 }
@@ -350,14 +465,84 @@ mod tests {
 
     #[test]
     fn stopping_at_max_iter_is_not_convergence() {
-        let options = FitOptions {
-            max_iter: 5,
-            ..FitOptions::default()
-        };
-        let fit = fit(&[0.999, 0.001], options);
-        assert_eq!(fit.iterations, 5);
-        assert!(!fit.converged);
-        assert!(fit.max_abs_diff > options.tol);
+        for method in METHODS {
+            let options = FitOptions {
+                max_iter: 2,
+                ..with(method)
+            };
+            let fit = fit(&[0.999, 0.001], options);
+            assert_eq!(fit.iterations, 2);
+            assert!(!fit.converged);
+            assert_eq!(fit.stop, Stop::MaxIter);
+            assert!(fit.max_abs_diff > options.tol);
+        }
+    }
+
+    /// From the fair d2, one step of η gives a = ±η·0.4 for p = (0.9, 0.1):
+    /// q_1 = 1/(1 + e^{−0.8η}). At η = 50 that is 1 − 4.2e-18, and the loss
+    /// H = −0.9 ln q_1 − 0.1 ln(1 − q_1) = 0.1·40 + ... ≈ 4.0 nats, far above
+    /// the start's ln 2: the first step rises, and the fit stops there.
+    #[test]
+    fn a_step_that_raises_the_loss_stops_the_fit_at_once() {
+        for method in [Method::Gd, Method::Momentum] {
+            let options = FitOptions {
+                learning_rate: 50.0,
+                ..with(method)
+            };
+            let fit = fit(&[0.9, 0.1], options);
+            assert_eq!(fit.stop, Stop::LossRose, "{method:?}");
+            assert!(!fit.converged);
+            assert_eq!(fit.iterations, 1);
+            let (from, to) = fit.loss_rose.unwrap();
+            // ln 2 exactly at the fair start (rounding 1e-15).
+            assert!((from - 2f64.ln()).abs() < 1e-15);
+            // H = 0.9·ln(1 + e^-40) + 0.1·(40 + ln(1 + e^-40)) = 4 + ln(1 + e^-40); 1e-12.
+            assert!((to - (4.0 + (-40f64).exp().ln_1p())).abs() < 1e-12, "{to}");
+        }
+    }
+
+    /// The descent lemma: every η < 2/L = 4 lowers the loss at every step,
+    /// so no such fit stops for a rising loss — the rounding margin keeps
+    /// the noise of the last steps (losses equal to 1e-16) from counting.
+    #[test]
+    fn no_step_below_the_curvature_bound_stops_for_a_rising_loss() {
+        let p = [0.05, 0.15, 0.3, 0.5];
+        for eta in [0.25, 1.0, 2.0, 3.0, 3.9, 3.999] {
+            for method in [Method::Gd, Method::Momentum] {
+                let fit = fit(
+                    &p,
+                    FitOptions {
+                        learning_rate: eta,
+                        tol: 1e-14,
+                        max_iter: 100_000,
+                        ..with(method)
+                    },
+                );
+                // Momentum may end at --max-iter this close to rounding,
+                // never for a rising loss; gradient descent converges.
+                assert_ne!(fit.stop, Stop::LossRose, "{method:?} η = {eta}");
+                if method == Method::Gd {
+                    assert_eq!(fit.stop, Stop::Converged, "η = {eta}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn auto_takes_gradient_descent_only_when_every_target_is_at_least_a_thousandth() {
+        assert_eq!(Method::Auto.choose(&[0.5, 0.5]), Method::Gd);
+        assert_eq!(Method::Auto.choose(&[0.999, 0.001]), Method::Gd);
+        assert_eq!(Method::Auto.choose(&[0.9991, 0.0009]), Method::Newton);
+        // A zero target is left out of the problem, so it does not count.
+        assert_eq!(Method::Auto.choose(&[0.0, 0.4, 0.6]), Method::Gd);
+        // 1001 equal faces: each 1/1001 < 1e-3.
+        assert_eq!(Method::Auto.choose(&[1.0 / 1001.0; 1001]), Method::Newton);
+        for method in [Method::Gd, Method::Momentum, Method::Newton] {
+            assert_eq!(method.choose(&[0.9991, 0.0009]), method);
+            assert_eq!(method.choose(&[0.5, 0.5]), method);
+        }
+        let fit = fit(&[0.25, 0.75], FitOptions::default());
+        assert_eq!(fit.method, Method::Gd);
     }
 
     /// A tiny probability makes gradient descent crawl (curvature ≈ p_k);
@@ -381,19 +566,23 @@ mod tests {
         );
     }
 
-    /// Zipf's law over 100,000 faces, all observed: p_k ∝ 1/k.
+    /// Zipf's law over 100,000 faces, all observed: p_k ∝ 1/k. The default
+    /// (`auto`) takes Newton's method here, as p_min ≈ 8e-7.
     #[test]
     fn newton_fits_a_hundred_thousand_zipf_faces() {
         let k = 100_000;
         let total: f64 = (1..=k).map(|i| 1.0 / i as f64).sum();
         let p: Vec<f64> = (1..=k).map(|i| 1.0 / i as f64 / total).collect();
-        let fit = fit(&p, with(Method::Newton));
-        assert!(
-            fit.converged,
-            "{} iterations, diff {}",
-            fit.iterations, fit.max_abs_diff
-        );
-        assert!(fit.iterations < 100);
+        for method in [Method::Newton, Method::Auto] {
+            let fit = fit(&p, with(method));
+            assert_eq!(fit.method, Method::Newton);
+            assert!(
+                fit.converged,
+                "{} iterations, diff {}",
+                fit.iterations, fit.max_abs_diff
+            );
+            assert!(fit.iterations < 100);
+        }
     }
 
     #[test]

@@ -25,11 +25,12 @@ pub fn log_sum_exp(a: &[f64]) -> f64 {
 }
 
 /// Stable softmax written into `q`: q_k = exp(a_k − m) / Σ_j exp(a_j − m),
-/// m = max_j a_j.
+/// m = max_j a_j. Returns lse(a) = m + log Σ_j exp(a_j − m), which the
+/// normalisation has already summed (the optimiser's loss needs it).
 ///
 /// `q` and `a` have the same length. The result sums to 1 within rounding
 /// and is finite for any finite logits, however large.
-pub fn softmax_into(a: &[f64], q: &mut [f64]) {
+pub fn softmax_into(a: &[f64], q: &mut [f64]) -> f64 {
     debug_assert_eq!(a.len(), q.len());
     let m = a.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let mut total = 0.0;
@@ -40,6 +41,7 @@ pub fn softmax_into(a: &[f64], q: &mut [f64]) {
     for qk in q.iter_mut() {
         *qk /= total;
     }
+    m + total.ln()
 }
 
 /// Stable softmax, allocating: see [`softmax_into`].
@@ -119,6 +121,11 @@ mod tests {
         // q_0 / q_2 = e; tolerance 1e-12 relative.
         assert!((q[0] / q[2] - std::f64::consts::E).abs() < 1e-12);
         assert_eq!(q[1], 0.0);
+        // softmax_into returns lse = 1000 + ln(1 + e^-1) (e^-2000 is far below
+        // rounding); tolerance 1e-12 absolute.
+        let mut q3 = [0.0; 3];
+        let lse3 = softmax_into(&[1000.0, -1000.0, 999.0], &mut q3);
+        assert!((lse3 - (1000.0 + (-1f64).exp().ln_1p())).abs() < 1e-12);
         let lse = log_sum_exp(&[1000.0, 1000.0]);
         assert!((lse - (1000.0 + 2f64.ln())).abs() < 1e-12);
         assert!(log_sum_exp(&[-1000.0, -1000.0]).is_finite());

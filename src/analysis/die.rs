@@ -10,7 +10,7 @@ use super::types::*;
 use super::verdict;
 use crate::dataset::Group;
 use crate::error::UsageError;
-use crate::optim::{self, Fit};
+use crate::optim::{self, Fit, Stop, STABLE_STEP_BOUND};
 use crate::softmax;
 use crate::stats::ci::{self, CiMethod};
 use crate::stats::{bayes, contingency, exact, gof, info, power};
@@ -94,6 +94,7 @@ pub(super) fn analyse_die(
         .collect();
     let tests = tests(counts, null, group, options)?;
     let mut warnings = warnings(faces.len(), counts, null, options);
+    warnings.extend(fit_warning(&fit));
     if method != options.ci {
         warnings.push(format!(
             "{} intervals failed numerically at N = {}; goodman intervals are shown instead",
@@ -178,6 +179,26 @@ fn trace_row(it: &optim::Iterate) -> TraceRow {
         max_abs_diff: it.max_abs_diff,
         step: it.step,
     }
+}
+
+/// The caution a fit that did not converge needs: its q and logits are not
+/// the maximum-likelihood estimate. The counts' p, the tests and the verdict
+/// do not use them.
+fn fit_warning(fit: &Fit) -> Option<String> {
+    let why = match fit.stop {
+        Stop::Converged => return None,
+        Stop::MaxIter => format!(
+            "the fit did not converge in {} iterations",
+            fit.iterations
+        ),
+        Stop::LossRose => format!(
+            "the fit stopped because a step of {} raised the loss; steps below {STABLE_STEP_BOUND} never do",
+            fit.options.learning_rate
+        ),
+    };
+    Some(format!(
+        "{why}, so q and the logits are not the maximum-likelihood estimate (p, the tests and the verdict use the counts and are unaffected)"
+    ))
 }
 
 fn warnings(k: usize, counts: &[u64], null: &[f64], options: &AnalysisOptions) -> Vec<String> {
@@ -280,11 +301,17 @@ fn fit_summary(
     let entropy = info::entropy(target);
     let kl = info::kl_divergence(target, &fit.q);
     FitSummary {
-        method: fit.options.method,
+        method: fit.method,
+        auto: fit.options.method == optim::Method::Auto,
         iterations: fit.iterations,
         converged: fit.converged,
+        stop: fit.stop,
+        loss_rose: fit.loss_rose.map(|(from, to)| LossRose { from, to }),
         tol: fit.options.tol,
-        learning_rate: fit.options.learning_rate,
+        learning_rate: fit
+            .method
+            .uses_learning_rate()
+            .then_some(fit.options.learning_rate),
         max_iter: fit.options.max_iter,
         cross_entropy: entropy + kl,
         entropy,

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::dataset::{Kind, Skipped};
-use crate::optim::Method;
+use crate::optim::{Method, Stop};
 use crate::stats::adjust::Adjust;
 use crate::stats::ci::CiMethod;
 use crate::stats::info::Information;
@@ -27,17 +27,27 @@ pub enum Target {
 /// The optimiser's summary.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FitSummary {
-    /// The method: "gd" (gradient descent), "momentum" (Nesterov) or
-    /// "newton".
+    /// The method that ran: "gd" (gradient descent), "momentum" (Nesterov)
+    /// or "newton".
     pub method: Method,
+    /// True when `--method auto` (the default) chose `method`.
+    pub auto: bool,
     /// Iterations taken.
     pub iterations: u64,
     /// True exactly when `max_abs_diff ≤ tol`.
     pub converged: bool,
+    /// Why the iteration stopped: "converged", "max_iter" or "loss_rose"
+    /// (a gradient step raised the loss: the step is too large).
+    pub stop: Stop,
+    /// With `stop` = "loss_rose": the loss before and after that step.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub loss_rose: Option<LossRose>,
     /// The stopping threshold on max_k |q_k − target_k|.
     pub tol: f64,
-    /// The step size η (gd, momentum; newton line-searches its own).
-    pub learning_rate: f64,
+    /// The step size η of gd and momentum; absent for newton, which
+    /// line-searches its own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub learning_rate: Option<f64>,
     /// The iteration budget.
     pub max_iter: u64,
     /// H(target, q) in nats.
@@ -56,6 +66,15 @@ pub struct FitSummary {
     pub target: Target,
     /// The α of `--smooth`, or null.
     pub smooth: Option<f64>,
+}
+
+/// The step that raised the loss.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct LossRose {
+    /// H(target, q) in nats before the step.
+    pub from: f64,
+    /// H(target, q) in nats after it.
+    pub to: f64,
 }
 
 /// How the intervals were made.

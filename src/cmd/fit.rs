@@ -7,7 +7,6 @@ use crate::analysis::{self, verdict, AnalysisOptions, Report};
 use crate::cli::FitArgs;
 use crate::error::Rejected;
 use crate::io;
-use crate::optim::FitOptions;
 use crate::plot::{self, PlotPath};
 use crate::report;
 use crate::sample;
@@ -36,12 +35,7 @@ pub fn run(args: FitArgs, ui: &Ui) -> Result<()> {
     };
     let level = args.level.unwrap_or(1.0 - alpha);
     let options = AnalysisOptions {
-        fit: FitOptions {
-            method: args.method.into(),
-            learning_rate: args.lr,
-            max_iter: args.max_iter,
-            tol: args.tol,
-        },
+        fit: args.fit_options()?,
         null: args.expected,
         lambda: args.lambda,
         exact: args.exact,
@@ -96,5 +90,35 @@ pub fn run(args: FitArgs, ui: &Ui) -> Result<()> {
     if args.check && report.rejects() {
         return Err(Rejected.into());
     }
+    if let Some(warning) = unconverged_warning(&report) {
+        eprintln!("diceml: warning: {warning}");
+    }
     Ok(())
+}
+
+/// One line for stderr when a fit did not converge, whatever the format
+/// (a CSV of q shows no status line): the first such die's status, and how
+/// many groups share it.
+fn unconverged_warning(report: &Report) -> Option<String> {
+    let dies: Vec<(Option<&str>, &analysis::DieReport)> = match report {
+        Report::Single(single) => vec![(None, &single.die)],
+        Report::Grouped(grouped) => grouped
+            .groups
+            .iter()
+            .map(|g| (Some(g.group.as_str()), &g.die))
+            .collect(),
+    };
+    let failed: Vec<_> = dies.iter().filter(|(_, die)| !die.fit.converged).collect();
+    let (group, die) = failed.first()?;
+    let status = report::table::fit_status(&die.fit);
+    let q =
+        "q is not the maximum-likelihood estimate (p, the tests and the verdict are unaffected)";
+    Some(match group {
+        None => format!("fit: {status}; {q}"),
+        Some(name) => format!(
+            "{} of {} groups' fits did not converge; group {name}'s fit: {status}; their {q}",
+            failed.len(),
+            dies.len()
+        ),
+    })
 }

@@ -6,10 +6,10 @@ use std::io::Write;
 
 use super::format::{expected, p_value, percent, plain_p, prob, short_p, small};
 use crate::analysis::verdict::{DecidedBy, Direction};
-use crate::analysis::{DieReport, FaceRow, InputSummary, MaybeTest, Report, Target};
+use crate::analysis::{DieReport, FaceRow, FitSummary, InputSummary, MaybeTest, Report, Target};
 use crate::dataset::Skipped;
 use crate::model::is_fair;
-use crate::optim::Method;
+use crate::optim::{Method, Stop, AUTO_GD_MIN_TARGET, DEFAULT_LEARNING_RATE, STABLE_STEP_BOUND};
 
 /// How the table looks: colour, and the width it may fill.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -161,31 +161,11 @@ fn write_die_table(out: &mut dyn Write, die: &DieReport, look: Look) -> std::io:
             fit.zero_count_faces.join(", ")
         )?;
     }
-    let status = if fit.converged {
-        format!(
-            "converged in {} iterations: max|q - target| = {} <= tol {:e}",
-            fit.iterations,
-            small(fit.max_abs_diff),
-            fit.tol
-        )
-    } else {
-        format!(
-            "NOT converged: stopped at --max-iter {} with max|q - target| = {} > tol {:e} (raise --max-iter, or try --method newton)",
-            fit.iterations,
-            small(fit.max_abs_diff),
-            fit.tol
-        )
-    };
-    let how = match fit.method {
-        Method::Newton => "Newton's method".to_string(),
-        Method::Momentum => format!("Nesterov momentum, step {}", fit.learning_rate),
-        Method::Gd => format!("gradient descent, step {}", fit.learning_rate),
-    };
     let target = match fit.smooth {
         Some(alpha) => format!(" to the add-{alpha} smoothed estimate"),
         None => String::new(),
     };
-    writeln!(out, "fit{target}: {how}, {status}")?;
+    writeln!(out, "fit{target}: {}", fit_status(fit))?;
     let t = if fit.target == Target::Smoothed {
         "target"
     } else {
@@ -201,6 +181,47 @@ fn write_die_table(out: &mut dyn Write, die: &DieReport, look: Look) -> std::io:
     writeln!(out)?;
     write_tests(out, die)?;
     write_verdict(out, die)
+}
+
+/// The fit's status, as the table's fit line shows it after `fit: ` and
+/// `diceml fit` repeats it on stderr when the fit did not converge: the
+/// method that ran, and how it stopped.
+pub fn fit_status(fit: &FitSummary) -> String {
+    let step = fit
+        .learning_rate
+        .map_or(String::new(), |eta| format!(", step {eta}"));
+    let how = match fit.method {
+        Method::Newton if fit.auto => format!(
+            "Newton's method (chosen by --method auto: a face's target is below {AUTO_GD_MIN_TARGET:e})"
+        ),
+        Method::Newton => "Newton's method".to_string(),
+        Method::Momentum => format!("Nesterov momentum{step}"),
+        Method::Gd | Method::Auto => format!("gradient descent{step}"),
+    };
+    let hint = if fit.method == Method::Newton {
+        "raise --max-iter"
+    } else {
+        "raise --max-iter, or try --method newton"
+    };
+    let status = match (fit.stop, fit.loss_rose) {
+        (Stop::Converged, _) => format!(
+            "converged in {} iterations: max|q - target| = {} <= tol {:e}",
+            fit.iterations,
+            small(fit.max_abs_diff),
+            fit.tol
+        ),
+        (Stop::LossRose, Some(rose)) => format!(
+            "NOT converged: the loss rose from {:.6} to {:.6} nats at iteration {}, so the step is too large: every step below {STABLE_STEP_BOUND} = 2/L lowers it (L = 1/2 bounds the curvature; the default {DEFAULT_LEARNING_RATE} = 1/L lowers it most)",
+            rose.from, rose.to, fit.iterations
+        ),
+        _ => format!(
+            "NOT converged: stopped at --max-iter {} with max|q - target| = {} > tol {:e} ({hint})",
+            fit.iterations,
+            small(fit.max_abs_diff),
+            fit.tol
+        ),
+    };
+    format!("{how}, {status}")
 }
 
 /// The table's mark of a face the verdict finds off: `+` (more often than

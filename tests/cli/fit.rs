@@ -34,9 +34,12 @@ fn check_report(r: &Value) {
         fit["converged"].as_bool().unwrap(),
         max_diff <= f(&fit["tol"])
     );
-    for key in ["cross_entropy", "entropy", "kl", "learning_rate"] {
+    for key in ["cross_entropy", "entropy", "kl"] {
         assert!(f(&fit[key]).is_finite(), "{key}");
     }
+    // A step size is reported exactly when the method that ran takes one.
+    let stepping = fit["method"] == "gd" || fit["method"] == "momentum";
+    assert_eq!(fit.get("learning_rate").is_some(), stepping);
 }
 
 /// The "done when" of the backbone: simulate --seed 7 | fit converges.
@@ -159,16 +162,25 @@ fn simulated_counts_round_trip_through_fit() {
 }
 
 /// N = 10^18 with a face at p = 10^-15: finite numbers everywhere, and
-/// `converged` is reported honestly (gradient descent is slow there).
+/// `converged` is reported honestly (gradient descent is slow there; the
+/// default, auto, takes Newton's method for such a die and converges).
 #[test]
 fn huge_n_and_tiny_probabilities_stay_finite() {
     let input = "face,count\n1,999999999999999000\n2,1000\n";
-    let r = fit_json(&["--counts", "--max-iter", "2000"], input);
+    let gd = ["--counts", "--method", "gd", "--max-iter", "2000"];
+    let r = fit_json(&gd, input);
     check_report(&r);
     assert_eq!(f(&r["faces"][1]["p"]), 1e-15);
     assert_eq!(r["fit"]["converged"], false);
     assert_eq!(r["fit"]["iterations"], 2000);
-    let table = run_ok(&["fit", "--counts", "--max-iter", "2000"], input);
+    let auto = fit_json(&["--counts"], input);
+    check_report(&auto);
+    assert_eq!(auto["fit"]["method"], "newton");
+    assert_eq!(auto["fit"]["converged"], true);
+    let table = run_ok(
+        &["fit", "--counts", "--method", "gd", "--max-iter", "2000"],
+        input,
+    );
     assert!(
         table.contains("NOT converged: stopped at --max-iter 2000"),
         "{table}"
@@ -364,4 +376,200 @@ fn the_sample_data_fits() {
         check_report(&r);
         assert_eq!(r["fit"]["converged"], true, "{name}");
     }
+}
+
+/// Runs `fit -` with `args` on `stdin` and returns (stdout, stderr).
+fn fit_with_stderr(args: &[&str], stdin: &str) -> (String, String) {
+    let mut all = vec!["fit", "-"];
+    all.extend_from_slice(args);
+    let out = diceml().args(&all).write_stdin(stdin).assert().success();
+    let text = |b: &[u8]| String::from_utf8(b.to_vec()).expect("utf-8");
+    (
+        text(&out.get_output().stdout),
+        text(&out.get_output().stderr),
+    )
+}
+
+/// A fair-ish d6 log whose targets are all ≥ 1e-3: counts 1, 2, 3, 1, 1, 2.
+const SMALL_LOG: &str = "face\n1\n2\n2\n3\n3\n3\n4\n5\n6\n6\n";
+
+/// 0.2.0 iterated a step of 50 for a million iterations, the loss jumping
+/// between 5 and 15 nats, and advised "raise --max-iter". From the fair d6
+/// the first step of 50 gives a_k = −50 (q_k − p_k), the loss rises from
+/// ln 6 at once, and the fit stops there naming the bound 2/L = 4.
+#[test]
+fn a_step_too_large_stops_the_fit_and_names_the_bound_instead_of_max_iter() {
+    for method in ["gd", "momentum"] {
+        let r = fit_json(&["--method", method, "--lr", "50"], SMALL_LOG);
+        check_report(&r);
+        let fit = &r["fit"];
+        assert_eq!(fit["converged"], false, "{method}");
+        assert_eq!(fit["stop"], "loss_rose");
+        assert_eq!(fit["iterations"], 1);
+        assert_eq!(f(&fit["learning_rate"]), 50.0);
+        // The start is the fair die: H = ln 6 (rounding 1e-15).
+        assert!((f(&fit["loss_rose"]["from"]) - 6f64.ln()).abs() < 1e-15);
+        // After the step a = −50 (1/6 − p) for p = (1,2,3,1,1,2)/10: face 3
+        // (p = 0.3) takes nearly all mass, so H ≈ Σ p_k (a_3 − a_k)
+        // = 50 (0.3 − Σ p_k²) = 50 (0.3 − 0.2) = 5.0, less the tiny
+        // log(1 + Σ_{k≠3} e^{a_k − a_3}) part (e^{−5} scale): 5.0135 by hand.
+        let to = f(&fit["loss_rose"]["to"]);
+        assert!((5.0..5.02).contains(&to), "{to}");
+        assert!(r["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w.as_str().unwrap().contains("a step of 50 raised the loss")));
+        let (table, stderr) = fit_with_stderr(&["--method", method, "--lr", "50"], SMALL_LOG);
+        assert!(
+            table.contains("the step is too large: every step below 4 = 2/L lowers it"),
+            "{table}"
+        );
+        assert!(!table.contains("raise --max-iter"), "{table}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+    // Any step below 4 converges with the loss falling at every step.
+    for eta in ["0.5", "2", "3.99"] {
+        let r = fit_json(&["--lr", eta], SMALL_LOG);
+        assert_eq!(r["fit"]["stop"], "converged", "--lr {eta}");
+    }
+}
+
+#[test]
+fn newton_with_a_learning_rate_is_a_usage_error_and_reports_none() {
+    let err = run_fail(
+        &["fit", "-", "--method", "newton", "--lr", "3"],
+        SMALL_LOG,
+        2,
+    );
+    assert!(
+        err.contains("--lr sets the step of gd and momentum"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let r = fit_json(&["--method", "newton"], SMALL_LOG);
+    check_report(&r);
+    assert_eq!(r["fit"]["method"], "newton");
+    assert_eq!(r["fit"]["auto"], false);
+    assert!(r["fit"].get("learning_rate").is_none());
+    // --lr without --method (or with auto) asks for gradient descent.
+    for args in [&["--lr", "0.5"][..], &["--method", "auto", "--lr", "0.5"]] {
+        let r = fit_json(args, SMALL_LOG);
+        assert_eq!(r["fit"]["method"], "gd", "{args:?}");
+        assert_eq!(f(&r["fit"]["learning_rate"]), 0.5);
+    }
+}
+
+/// 0.2.0 printed q in CSV with no sign that the fit had stopped at
+/// --max-iter: now every format warns in one line on stderr, and JSON keeps
+/// `converged: false`. A converged fit prints nothing there.
+#[test]
+fn a_fit_that_did_not_converge_warns_on_stderr_in_every_format() {
+    for format in ["table", "csv", "json"] {
+        let args = ["--method", "gd", "--max-iter", "3", "--format", format];
+        let (out, stderr) = fit_with_stderr(&args, SMALL_LOG);
+        assert_eq!(stderr.lines().count(), 1, "{format}: {stderr}");
+        assert!(
+            stderr.starts_with("diceml: warning: fit: gradient descent, step 2, NOT converged: stopped at --max-iter 3"),
+            "{format}: {stderr}"
+        );
+        assert!(stderr.contains("q is not the maximum-likelihood estimate"));
+        if format == "json" {
+            let r: Value = serde_json::from_str(&out).unwrap();
+            assert_eq!(r["fit"]["converged"], false);
+            assert_eq!(r["fit"]["stop"], "max_iter");
+        }
+        let (_, quiet) = fit_with_stderr(&["--format", format], SMALL_LOG);
+        assert_eq!(quiet, "", "{format}");
+    }
+    // Siblings: a count table, and groups (one line for all of them).
+    let (_, stderr) = fit_with_stderr(
+        &[
+            "--counts",
+            "--method",
+            "newton",
+            "--max-iter",
+            "1",
+            "--format",
+            "csv",
+        ],
+        "face,count\n1,5\n2,995\n",
+    );
+    assert!(
+        stderr.starts_with("diceml: warning: fit: Newton's method, NOT converged"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("(raise --max-iter)"), "{stderr}");
+    let groups = "die,face\na,1\na,2\na,2\nb,1\nb,1\nb,2\nc,1\nc,2\n";
+    let (_, stderr) = fit_with_stderr(
+        &[
+            "--by",
+            "die",
+            "--method",
+            "gd",
+            "--max-iter",
+            "2",
+            "--format",
+            "csv",
+        ],
+        groups,
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    // c is fair (1, 1): the fair start is already its optimum.
+    assert!(
+        stderr.starts_with("diceml: warning: 2 of 3 groups' fits did not converge; group a's fit:"),
+        "{stderr}"
+    );
+}
+
+/// Zipf counts over K = 10^4 faces (count_k = ⌊10^9/k⌋, p_min ≈ 1e-5):
+/// 0.2.0's default, gradient descent, took 493,000 iterations (about 37 s);
+/// the default now chooses Newton's method, which takes 10 or so whatever K,
+/// and says so. q is checked against p = count/N computed here.
+#[test]
+fn the_default_fit_of_a_large_skewed_die_chooses_newton_and_says_so() {
+    let k = 10_000u64;
+    let counts: Vec<u64> = (1..=k).map(|i| 1_000_000_000 / i).collect();
+    let n: u64 = counts.iter().sum();
+    let mut table = String::from("face,count\n");
+    for (i, c) in counts.iter().enumerate() {
+        table.push_str(&format!("{},{c}\n", i + 1));
+    }
+    let r = fit_json(&["--counts"], &table);
+    let fit = &r["fit"];
+    assert_eq!(fit["method"], "newton");
+    assert_eq!(fit["auto"], true);
+    assert_eq!(fit["converged"], true);
+    assert!(
+        fit["iterations"].as_u64().unwrap() <= 20,
+        "{}",
+        fit["iterations"]
+    );
+    assert!(fit.get("learning_rate").is_none());
+    for (face, &c) in r["faces"].as_array().unwrap().iter().zip(&counts) {
+        // tol = 1e-10 bounds |q − p| by definition of converged.
+        assert!((f(&face["q"]) - c as f64 / n as f64).abs() <= 1e-10);
+    }
+    let out = run_ok(&["fit", "--counts", "-"], &table);
+    assert!(
+        out.contains("fit: Newton's method (chosen by --method auto: a face's target is below 1e-3), converged in"),
+        "{}",
+        out.lines().find(|l| l.starts_with("fit")).unwrap_or("")
+    );
+}
+
+/// The README's d6 example keeps gradient descent with step 2 and its 58
+/// iterations: every face's p is far above 1e-3.
+#[test]
+fn a_small_die_keeps_gradient_descent_by_default() {
+    let log = test_file("../data/loaded_d6.csv");
+    let out = run_ok(&["fit", &log], "");
+    assert!(
+        out.contains("fit: gradient descent, step 2, converged in 58 iterations"),
+        "{out}"
+    );
+    let r: Value = serde_json::from_str(&run_ok(&["fit", &log, "--format", "json"], "")).unwrap();
+    assert_eq!(r["fit"]["method"], "gd");
+    assert_eq!(r["fit"]["auto"], true);
+    assert_eq!(f(&r["fit"]["learning_rate"]), 2.0);
 }
