@@ -44,9 +44,8 @@ pub struct FitSummary {
     pub loss_rose: Option<LossRose>,
     /// The stopping threshold on max_k |q_k − target_k|.
     pub tol: f64,
-    /// The step size η of gd and momentum; absent for newton, which
-    /// line-searches its own.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The step size η of gd and momentum; null for newton, which
+    /// line-searches its own (the field stays: JSON fields are only added).
     pub learning_rate: Option<f64>,
     /// The iteration budget.
     pub max_iter: u64,
