@@ -43,6 +43,6 @@ mod gamma;
 mod shared;
 
 pub(crate) use beta::{beta_ln_density, beta_tails};
-pub(crate) use elementary::{expm1mx_over_x, ln_gamma, log1pmx, stirlerr};
+pub(crate) use elementary::{expm1mx_over_x, ln_gamma, log1pmx, log1pmx_with, stirlerr};
 pub(crate) use gamma::{gamma_ln_density, gamma_tails, gamma_tails_diff};
 pub(crate) use shared::{Tails, LN_SQRT_2PI};
