@@ -267,7 +267,7 @@ fn bad_bytes_name_their_line() {
         (b"face\n1\n2\x00\n", "<stdin>:3: the row holds a NUL byte"),
         (
             b"face\n1\n\"2\n",
-            "<stdin>:3: a quoted field is never closed",
+            "<stdin>:3: a quote opened on this line is never closed",
         ),
         (
             b"face\n1\n\"2\"x\n",
