@@ -335,10 +335,14 @@ fn see(max_seen: &mut Option<u64>, second: &mut Option<u64>, value: u64) {
 /// True when `max`, with `at_max` rolls, is far beyond the other faces (the
 /// largest of them `second`, holding `rest` rolls in all): a typo or a
 /// total row, not a face. Far means above 2 × second + 10, seen at most 3
-/// times, with at least 20 times as many rolls on the other faces. For a
-/// fair die that takes at least 20 of its rolls falling in the lower half
-/// of its faces while at most 3 fall in the upper half: a chance below
-/// 21 × 2^-20 ≈ 2e-5 at the smallest N this can fire on.
+/// times, with at least 20 times as many rolls on the other faces.
+///
+/// ```text
+/// For a fair die with faces up to K ≥ max, every other roll is ≤ second
+/// < max/2 ≤ K/2, each with chance < 1/2: with N = 21 rolls and one on top,
+/// P ≤ 21 · 2^-20 ≈ 2e-5 (a union over which roll is on top); larger N and
+/// more rolls on top only lower it.
+/// ```
 pub fn far_beyond(max: u64, second: u64, at_max: u64, rest: u64) -> bool {
     max > 2 * second + 10 && at_max <= 3 && rest >= 20 * at_max
 }
@@ -448,6 +452,41 @@ mod tests {
         assert!(d.is_header(b"fate"));
         assert_eq!(d.faces(), labels);
         assert!(!d.inferred());
+    }
+
+    #[test]
+    fn integers_are_written_plainly_or_refused() {
+        for yes in ["0", "7", "36", "1000000"] {
+            assert!(canonical_integer(yes.as_bytes()), "{yes}");
+        }
+        for no in ["00", "007", "+3", "3.0", "1e1", "", "-1"] {
+            assert!(!canonical_integer(no.as_bytes()), "{no}");
+        }
+        for number in ["3", "-1", "+3", "007", "3.0", "3.", "1e1", "2E-3"] {
+            assert!(looks_numeric(number.as_bytes()), "{number}");
+        }
+        for word in ["face", "nat 20", "-", "+", "e1", "1e", "3.0.1", ""] {
+            assert!(!looks_numeric(word.as_bytes()), "{word}");
+        }
+        let mut d = Domain::new(None, None);
+        assert_eq!(d.slot(b"0"), Ok(0));
+        assert_eq!(d.slot(b"00").unwrap_err().key, "non-canonical face");
+        assert_eq!(d.slot(b"+3").unwrap_err().key, "non-canonical face");
+        assert_eq!(d.slot(b"3.0").unwrap_err().key, "not a face");
+    }
+
+    #[test]
+    fn far_means_twice_the_next_plus_ten_rarely_seen_among_many() {
+        assert!(far_beyond(51, 20, 1, 20));
+        assert!(!far_beyond(50, 20, 1, 200), "2 x 20 + 10 is not far");
+        assert!(!far_beyond(999_999, 20, 4, 200), "seen 4 times");
+        assert!(!far_beyond(999_999, 20, 1, 19), "too few other rolls");
+        assert!(far_beyond(999_999, 20, 3, 60));
+        let mut d = Domain::new(None, None);
+        for f in [b"3", b"9", b"3", b"1"] {
+            d.slot(f).unwrap();
+        }
+        assert_eq!(d.largest(), (Some(9), Some(3)));
     }
 
     #[test]

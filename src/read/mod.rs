@@ -14,7 +14,11 @@
 //! with physical line numbers; `options.rs` holds the options; [`scan`] is
 //! the fast path, which knows none of the others. This module wires them
 //! (and no piece imports it): the general reader, and the fast path where
-//! the layout allows it.
+//! the layout allows it. When the first face is not a number, the first
+//! data rows are read ahead to decide the kind of the log; when K is
+//! inferred, the fast path takes no face above 2 × the largest so far + 10,
+//! so a face far beyond the others is read by the general reader with its
+//! line (and the fast path then resumes).
 
 pub mod domain;
 mod layout;

@@ -3,8 +3,12 @@
 //! The dialect: one record per line, `\n` or `\r\n` endings, a UTF-8
 //! byte-order mark at the start ignored, blank lines and lines starting with
 //! `#` skipped, fields split on one delimiter byte, and fields that start
-//! with `"` quoted (a `""` inside is one quote; a quoted field may span
-//! lines). The record's line is the 1-based physical line it starts on.
+//! with `"` quoted (a `""` inside is one quote; a quoted field may span up
+//! to [`MAX_QUOTED_LINES`] lines, and when its record is malformed the lines
+//! after its first are read again, so a stray quote costs one row). A
+//! carriage return inside a line (old-Mac line endings) is a fatal
+//! [`MalformedRecord`]. The record's line is the 1-based physical line it
+//! starts on.
 //!
 //! This is written by hand rather than taken from the `csv` crate because
 //! the line numbers are part of diceml's contract: csv 1.4 reports the line
