@@ -107,6 +107,7 @@ pub fn read_inputs(
     progress: &Progress,
     allow_empty: bool,
 ) -> Result<Dataset> {
+    options.check_columns()?;
     let stdin = [PathBuf::from("-")];
     let paths = if paths.is_empty() { &stdin[..] } else { paths };
     let mut reader = Reader::new(options);

@@ -573,7 +573,16 @@ fn empty_spreadsheet_rows_are_skipped_and_counted() {
 #[test]
 fn the_same_column_for_faces_and_groups_is_a_usage_error() {
     let log = "t,face\n1,2\n2,3\n";
-    for (column, by) in [("face", "face"), ("2", "2"), ("face", "2"), ("2", "FACE")] {
+    // Named alike: refused before reading, even an empty input.
+    for (column, by, input) in [("face", "FACE", log), ("2", "2", log), ("face", "face", "")] {
+        let err = run_fail(&["count", "-", "--column", column, "--by", by], input, 2);
+        assert_eq!(
+            err,
+            "diceml: --by and --column name the same column: the groups must be another column than the faces\n"
+        );
+    }
+    // A name and an index: refused once the header says they meet.
+    for (column, by) in [("face", "2"), ("2", "FACE")] {
         let err = run_fail(&["fit", "-", "--column", column, "--by", by], log, 2);
         assert_eq!(
             err,
