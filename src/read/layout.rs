@@ -159,15 +159,23 @@ impl Layout {
                     Some(c) => !looks_numeric(first.get(c).unwrap_or_default().trim_ascii()),
                     None => domain.is_header(first.get(face).unwrap_or_default()),
                 });
-        let counts_named = (header && !options.counts && options.column.is_none() && width <= 3)
-            .then(|| width - 1)
-            .filter(|&last| last != face && Some(last) != by)
-            .filter(|&last| {
-                let name = first.get(last).unwrap_or_default().trim_ascii();
-                COUNT_NAMES
+        // diceml's own `count` column anywhere (count and fit --format csv
+        // write it); its synonyms as the last of two or three columns.
+        let is_count = |i: usize, names: &[&str]| {
+            let name = first.get(i).unwrap_or_default().trim_ascii();
+            i != face
+                && Some(i) != by
+                && names
                     .iter()
                     .any(|n| name.eq_ignore_ascii_case(n.as_bytes()))
-            });
+        };
+        let counts_named = (header && !options.counts && options.column.is_none())
+            .then(|| {
+                (0..width).find(|&i| is_count(i, &["count"])).or_else(|| {
+                    Some(width - 1).filter(|&l| width <= 3 && is_count(l, &COUNT_NAMES))
+                })
+            })
+            .flatten();
         Ok(Layout {
             width,
             face,
@@ -183,9 +191,10 @@ impl Layout {
         record.get(self.face).map(<[u8]>::trim_ascii)
     }
 
-    /// Refuses a count table read as a roll log: a header whose last column
-    /// is named like a count (see [`COUNT_NAMES`]) over a whole number in
-    /// the first data row, without `--counts` or `--column`.
+    /// Refuses a count table read as a roll log: a header with a column
+    /// named `count`, or whose last of two or three columns is named like a
+    /// count (see [`COUNT_NAMES`]), over a whole number in the first data
+    /// row, without `--counts` or `--column`.
     fn refuse_count_table(&self, record: &Record, source: &str) -> Result<()> {
         let Some(c) = self.counts_named.get() else {
             return Ok(());
@@ -197,7 +206,7 @@ impl Layout {
         let field = record.get(c).unwrap_or_default().trim_ascii();
         if parse_u64(field).is_some() {
             return Err(usage(format!(
-                "{source}:{}: this looks like a count table (its last column is a count): add --counts to read it as one; if each row is one roll, say which column holds the face with --column",
+                "{source}:{}: this looks like a count table (a column is a count): add --counts to read it as one; if each row is one roll, say which column holds the face with --column",
                 record.line()
             )));
         }

@@ -307,7 +307,7 @@ fn a_count_table_read_as_rolls_is_refused_with_a_hint() {
         let err = run_fail(&[verb, "-"], table, 2);
         assert_eq!(
             err,
-            "diceml: <stdin>:2: this looks like a count table (its last column is a count): add --counts to read it as one; if each row is one roll, say which column holds the face with --column\n",
+            "diceml: <stdin>:2: this looks like a count table (a column is a count): add --counts to read it as one; if each row is one roll, say which column holds the face with --column\n",
             "{verb}"
         );
     }
@@ -327,6 +327,14 @@ fn a_count_table_read_as_rolls_is_refused_with_a_hint() {
         let err = run_fail(&args, text, 2);
         assert!(err.contains("looks like a count table"), "{text:?}: {err}");
     }
+    // fit's own CSV report, fed back: refused, then read with --counts.
+    let report = run_ok(&["fit", "-", "--counts", "--format", "csv"], table);
+    let err = run_fail(&["fit", "-"], &report, 2);
+    assert!(err.contains("looks like a count table"), "{err}");
+    assert_eq!(
+        counts(&fit_json(&["--counts"], &report)),
+        [10, 12, 9, 11, 8, 10]
+    );
     // A roll log that happens to end in a column named n: --column says so.
     let r = fit_json(&["--column", "face"], "face,n\n1,1\n2,2\n2,3\n");
     assert_eq!(counts(&r), [1, 2]);
