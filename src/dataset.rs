@@ -26,6 +26,15 @@ pub struct Skipped {
     pub reasons: BTreeMap<String, u64>,
     /// The first few skipped rows, as `file:line: what`.
     pub examples: Vec<String>,
+    /// Rows whose every field is empty (`,,`, as spreadsheets export a
+    /// blank row), skipped like blank lines with or without
+    /// `--skip-invalid`; absent from JSON when 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub empty_rows: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// Counts of one group (the whole input when there is no `--by`).

@@ -31,7 +31,13 @@ pub fn open_input(path: &Path) -> Result<Input> {
     }
     let name = path.display().to_string();
     let file = File::open(path).with_context(|| format!("{name}: cannot open"))?;
-    let regular = file.metadata().map(|m| m.is_file()).unwrap_or(false);
+    let metadata = file
+        .metadata()
+        .with_context(|| format!("{name}: cannot open"))?;
+    if metadata.is_dir() {
+        anyhow::bail!("{name}: is a directory, not a file of rolls");
+    }
+    let regular = metadata.is_file();
     let positioned = if regular { file.try_clone().ok() } else { None };
     Ok(Input {
         reader: Box::new(file),

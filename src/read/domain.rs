@@ -41,6 +41,8 @@ pub enum Domain {
         declared: Option<u64>,
         /// Largest face seen so far.
         max_seen: Option<u64>,
+        /// The largest face seen below `max_seen`.
+        second: Option<u64>,
         /// A face 0 was seen (faces then start at 0).
         zero_seen: bool,
     },
@@ -74,12 +76,44 @@ pub fn parse_u64(digits: &[u8]) -> Option<u64> {
     std::str::from_utf8(digits).ok()?.parse().ok()
 }
 
-/// True when a (trimmed) field looks like an integer: optional `-`, then
-/// digits. Such a field is a face or an error, never a header or a label
-/// that starts a labelled log.
-pub fn looks_integer(field: &[u8]) -> bool {
-    let digits = field.strip_prefix(b"-").unwrap_or(field);
-    !digits.is_empty() && digits.iter().all(u8::is_ascii_digit)
+/// True when a (trimmed) field looks like a number: an optional sign, digits,
+/// an optional fraction and exponent (`3`, `-1`, `+3`, `007`, `3.0`, `1e1`).
+/// Such a field is a face or an error, never a header or a label that
+/// starts a labelled log.
+pub fn looks_numeric(field: &[u8]) -> bool {
+    let digits = |s: &[u8]| s.iter().take_while(|b| b.is_ascii_digit()).count();
+    let rest = field.strip_prefix(b"-").or(field.strip_prefix(b"+"));
+    let mut rest = rest.unwrap_or(field);
+    let whole = digits(rest);
+    if whole == 0 {
+        return false;
+    }
+    rest = &rest[whole..];
+    if let Some(fraction) = rest.strip_prefix(b".") {
+        rest = &fraction[digits(fraction)..];
+    }
+    if let Some(exponent) = rest.strip_prefix(b"e").or(rest.strip_prefix(b"E")) {
+        let exponent = exponent
+            .strip_prefix(b"-")
+            .or(exponent.strip_prefix(b"+"))
+            .unwrap_or(exponent);
+        let n = digits(exponent);
+        return n > 0 && n == exponent.len();
+    }
+    rest.is_empty()
+}
+
+/// True when `field` is an integer written the one way diceml writes it:
+/// `0`, or digits without a leading zero. `00`, `007`, `+3`, `3.0` and
+/// `1e1` are not: merged with `0`, `7` or `3` they would change the die
+/// silently (a roulette `00` is not `0`).
+pub fn canonical_integer(field: &[u8]) -> bool {
+    match field {
+        [] => false,
+        [b'0'] => true,
+        [b'0', ..] => false,
+        _ => field.iter().all(u8::is_ascii_digit),
+    }
 }
 
 impl Domain {
@@ -100,6 +134,7 @@ impl Domain {
             Domain::Integer {
                 declared: Some(k),
                 max_seen: None,
+                second: None,
                 zero_seen: false,
             }
         } else {
@@ -126,7 +161,7 @@ impl Domain {
                 index,
                 ..
             } => !index.contains_key(field),
-            _ => !looks_integer(field),
+            _ => !looks_numeric(field),
         }
     }
 
@@ -138,10 +173,11 @@ impl Domain {
             return Err(Invalid::new("empty face", "empty face field".into()));
         }
         if let Domain::Undecided = self {
-            *self = if looks_integer(field) {
+            *self = if looks_numeric(field) {
                 Domain::Integer {
                     declared: None,
                     max_seen: None,
+                    second: None,
                     zero_seen: false,
                 }
             } else {
@@ -157,10 +193,11 @@ impl Domain {
             Domain::Integer {
                 declared,
                 max_seen,
+                second,
                 zero_seen,
             } => {
                 let value = integer_face(field, *declared)?;
-                *max_seen = Some(max_seen.map_or(value, |m| m.max(value)));
+                see(max_seen, second, value);
                 *zero_seen |= value == 0;
                 Ok(value as u32)
             }
@@ -198,25 +235,45 @@ impl Domain {
         }
     }
 
-    /// Records that integer faces `min..=max` were seen (by the fast path,
+    /// Records that the integer faces `seen` were seen (by the fast path,
     /// which checked them against the limits the layout drew from this
     /// domain).
-    pub fn note_integers(&mut self, min: u64, max: u64) {
-        if let Domain::Undecided = self {
-            *self = Domain::Integer {
-                declared: None,
-                max_seen: None,
-                zero_seen: false,
-            };
-        }
+    pub fn note_integers(&mut self, seen: impl IntoIterator<Item = u64>) {
+        self.decide_integer();
         if let Domain::Integer {
             max_seen,
+            second,
             zero_seen,
             ..
         } = self
         {
-            *max_seen = Some(max_seen.map_or(max, |m| m.max(max)));
-            *zero_seen |= min == 0;
+            for value in seen {
+                see(max_seen, second, value);
+                *zero_seen |= value == 0;
+            }
+        }
+    }
+
+    /// Makes an undecided domain an integer one (the first rows of the log
+    /// are mostly integers).
+    pub fn decide_integer(&mut self) {
+        if let Domain::Undecided = self {
+            *self = Domain::Integer {
+                declared: None,
+                max_seen: None,
+                second: None,
+                zero_seen: false,
+            };
+        }
+    }
+
+    /// The largest integer face seen so far, and the largest below it.
+    pub fn largest(&self) -> (Option<u64>, Option<u64>) {
+        match self {
+            Domain::Integer {
+                max_seen, second, ..
+            } => (*max_seen, *second),
+            _ => (None, None),
         }
     }
 
@@ -263,6 +320,33 @@ impl Domain {
     }
 }
 
+/// Notes `value` among the two largest distinct faces seen.
+fn see(max_seen: &mut Option<u64>, second: &mut Option<u64>, value: u64) {
+    match *max_seen {
+        Some(m) if value == m => {}
+        Some(m) if value < m => *second = Some(second.map_or(value, |s| s.max(value))),
+        _ => {
+            *second = *max_seen;
+            *max_seen = Some(value);
+        }
+    }
+}
+
+/// True when `max`, with `at_max` rolls, is far beyond the other faces (the
+/// largest of them `second`, holding `rest` rolls in all): a typo or a
+/// total row, not a face. Far means above 2 × second + 10, seen at most 3
+/// times, with at least 20 times as many rolls on the other faces.
+///
+/// ```text
+/// For a fair die with faces up to K ≥ max, every other roll is ≤ second
+/// < max/2 ≤ K/2, each with chance < 1/2: with N = 21 rolls and one on top,
+/// P ≤ 21 · 2^-20 ≈ 2e-5 (a union over which roll is on top); larger N and
+/// more rolls on top only lower it.
+/// ```
+pub fn far_beyond(max: u64, second: u64, at_max: u64, rest: u64) -> bool {
+    max > 2 * second + 10 && at_max <= 3 && rest >= 20 * at_max
+}
+
 /// Checks an integer-looking face against the limits.
 fn integer_face(field: &[u8], declared: Option<u64>) -> Result<u64, Invalid> {
     if let Some(digits) = field.strip_prefix(b"-") {
@@ -272,6 +356,17 @@ fn integer_face(field: &[u8], declared: Option<u64>) -> Result<u64, Invalid> {
                 format!("face {} is negative", show(field)),
             ));
         }
+    }
+    let signed = field.strip_prefix(b"+").unwrap_or(field);
+    if !signed.is_empty() && signed.iter().all(u8::is_ascii_digit) && !canonical_integer(field) {
+        let plain = parse_u64(signed).map_or(String::new(), |v| format!(" (as {v})"));
+        return Err(Invalid::new(
+            "non-canonical face",
+            format!(
+                "face {} is not written as a plain integer{plain}: diceml does not merge it with another face; if the faces are labels (a roulette 00), read the log with --labels",
+                show(field)
+            ),
+        ));
     }
     let Some(value) = parse_u64(field) else {
         let hint = if field.contains(&b'\t') || field.contains(&b';') {
@@ -357,6 +452,41 @@ mod tests {
         assert!(d.is_header(b"fate"));
         assert_eq!(d.faces(), labels);
         assert!(!d.inferred());
+    }
+
+    #[test]
+    fn integers_are_written_plainly_or_refused() {
+        for yes in ["0", "7", "36", "1000000"] {
+            assert!(canonical_integer(yes.as_bytes()), "{yes}");
+        }
+        for no in ["00", "007", "+3", "3.0", "1e1", "", "-1"] {
+            assert!(!canonical_integer(no.as_bytes()), "{no}");
+        }
+        for number in ["3", "-1", "+3", "007", "3.0", "3.", "1e1", "2E-3"] {
+            assert!(looks_numeric(number.as_bytes()), "{number}");
+        }
+        for word in ["face", "nat 20", "-", "+", "e1", "1e", "3.0.1", ""] {
+            assert!(!looks_numeric(word.as_bytes()), "{word}");
+        }
+        let mut d = Domain::new(None, None);
+        assert_eq!(d.slot(b"0"), Ok(0));
+        assert_eq!(d.slot(b"00").unwrap_err().key, "non-canonical face");
+        assert_eq!(d.slot(b"+3").unwrap_err().key, "non-canonical face");
+        assert_eq!(d.slot(b"3.0").unwrap_err().key, "not a face");
+    }
+
+    #[test]
+    fn far_means_twice_the_next_plus_ten_rarely_seen_among_many() {
+        assert!(far_beyond(51, 20, 1, 20));
+        assert!(!far_beyond(50, 20, 1, 200), "2 x 20 + 10 is not far");
+        assert!(!far_beyond(999_999, 20, 4, 200), "seen 4 times");
+        assert!(!far_beyond(999_999, 20, 1, 19), "too few other rolls");
+        assert!(far_beyond(999_999, 20, 3, 60));
+        let mut d = Domain::new(None, None);
+        for f in [b"3", b"9", b"3", b"1"] {
+            d.slot(f).unwrap();
+        }
+        assert_eq!(d.largest(), (Some(9), Some(3)));
     }
 
     #[test]

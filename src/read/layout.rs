@@ -3,9 +3,11 @@
 //! worked out from an input's first record and then counts each row into
 //! the tally, and it draws up the plan of the fast path, if it may run.
 
+use std::cell::Cell;
+
 use anyhow::Result;
 
-use super::domain::{looks_integer, parse_u64, show, Domain, Invalid, MAX_FACE};
+use super::domain::{looks_numeric, parse_u64, show, Domain, Invalid, MAX_FACE};
 use super::options::{ColumnSpec, ReadOptions};
 use super::records::Record;
 use super::scan::{Columns, Limits, Plan};
@@ -21,6 +23,20 @@ pub struct Layout {
     by: Option<usize>,
     /// The first row is a header, not data.
     pub header: bool,
+    /// The header names the last column like a count: a count table,
+    /// unless the first data row says otherwise.
+    /// Cleared once the first data row of the right width is checked.
+    counts_named: Cell<Option<usize>>,
+}
+
+/// Header names that mark the last column of a table as a count.
+pub const COUNT_NAMES: [&str; 5] = ["count", "counts", "n", "freq", "frequency"];
+
+/// True when `record` has two or more fields and every one is empty or
+/// blank (`,,`: a spreadsheet's empty row). A lone empty field is an empty
+/// face, an invalid row.
+pub fn all_empty(record: &Record) -> bool {
+    record.len() > 1 && record.iter().all(|f| f.trim_ascii().is_empty())
 }
 
 fn describe_columns(record: &Record) -> String {
@@ -112,26 +128,89 @@ impl Layout {
                 }
             },
         };
+        if by == Some(face) || (by.is_some() && by == count) {
+            let what = if by == Some(face) {
+                "--column"
+            } else {
+                "the count column"
+            };
+            return Err(usage(format!(
+                "--by and {what} are the same column ({} {}): the groups must be another column than the faces and counts",
+                face.max(by.unwrap_or(face)) + 1,
+                show(first.get(by.unwrap_or(face)).unwrap_or_default().trim_ascii())
+            )));
+        }
         if options.counts && (width < 2 || Some(face) == count) {
             return Err(usage(format!(
                 "{source}: a count table needs a face column and a count column; its first row is: {}",
                 describe_columns(first)
             )));
         }
+        // diceml writes `face` over its faces: its own output reads back
+        // even when `face` is one of the --labels.
+        let own_header = first
+            .get(face)
+            .is_some_and(|f| f.trim_ascii().eq_ignore_ascii_case(b"face"));
         let header = !options.dialect.no_header
             && (face_named
                 || by_named
+                || own_header
                 || match count {
-                    Some(c) => !looks_integer(first.get(c).unwrap_or_default().trim_ascii()),
+                    Some(c) => !looks_numeric(first.get(c).unwrap_or_default().trim_ascii()),
                     None => domain.is_header(first.get(face).unwrap_or_default()),
                 });
+        // diceml's own `count` column anywhere (count and fit --format csv
+        // write it); its synonyms as the last of two or three columns.
+        let is_count = |i: usize, names: &[&str]| {
+            let name = first.get(i).unwrap_or_default().trim_ascii();
+            i != face
+                && Some(i) != by
+                && names
+                    .iter()
+                    .any(|n| name.eq_ignore_ascii_case(n.as_bytes()))
+        };
+        let counts_named = (header && !options.counts && options.column.is_none())
+            .then(|| {
+                (0..width).find(|&i| is_count(i, &["count"])).or_else(|| {
+                    Some(width - 1).filter(|&l| width <= 3 && is_count(l, &COUNT_NAMES))
+                })
+            })
+            .flatten();
         Ok(Layout {
             width,
             face,
             count,
             by,
             header,
+            counts_named: Cell::new(counts_named),
         })
+    }
+
+    /// The face field of `record`, if it has one.
+    pub fn face_field<'r>(&self, record: &'r Record) -> Option<&'r [u8]> {
+        record.get(self.face).map(<[u8]>::trim_ascii)
+    }
+
+    /// Refuses a count table read as a roll log: a header with a column
+    /// named `count`, or whose last of two or three columns is named like a
+    /// count (see [`COUNT_NAMES`]), over a whole number in the first data
+    /// row, without `--counts` or `--column`.
+    fn refuse_count_table(&self, record: &Record, source: &str) -> Result<()> {
+        let Some(c) = self.counts_named.get() else {
+            return Ok(());
+        };
+        if record.len() != self.width {
+            return Ok(());
+        }
+        self.counts_named.set(None);
+        let field = record.get(c).unwrap_or_default().trim_ascii();
+        if parse_u64(field).is_some() {
+            return Err(usage(format!(
+                "{source}:{}: this looks like a count table (a column is a count): add --counts to read it as one; if each row is one roll, say which column holds the face with --column",
+                record.line()
+            )));
+        }
+        Ok(())
     }
 
     /// What the fast path may take of the rest of this input, if anything:
@@ -152,6 +231,11 @@ impl Layout {
     /// Counts one data row.
     pub fn row(&self, record: &Record, source: &str, tally: &mut Tally) -> Result<()> {
         let line = record.line();
+        if all_empty(record) {
+            tally.empty_row();
+            return Ok(());
+        }
+        self.refuse_count_table(record, source)?;
         if let Err(bad) = self.check(record) {
             return tally.invalid(source, line, bad);
         }
@@ -173,9 +257,13 @@ impl Layout {
             },
         };
         let group = self.by.map(field);
+        let before = tally.domain().largest().0;
         let added = tally.add(group, field(self.face), count);
         match added {
-            Ok(()) => Ok(()),
+            Ok(()) => {
+                tally.added_at(before, source, line);
+                Ok(())
+            }
             Err(bad) => tally.invalid(source, line, bad),
         }
     }
@@ -201,9 +289,13 @@ impl Layout {
 /// The faces the fast path may accept in `domain`, when it may run at all:
 /// integer (or not yet decided) domains only.
 pub fn scan_limits(domain: &Domain) -> Option<Limits> {
+    // When K is inferred the fast path takes no face above 2 × the largest
+    // so far + 10, so a face far beyond the others is always read by the
+    // general reader, which knows its line.
+    let (largest, _) = domain.largest();
     let open = Limits {
         min: 0,
-        max: MAX_FACE as u32,
+        max: largest.map_or(10, |m| 2 * m + 10).min(MAX_FACE) as u32,
     };
     match domain {
         Domain::Undecided => Some(open),

@@ -14,7 +14,11 @@
 //! with physical line numbers; `options.rs` holds the options; [`scan`] is
 //! the fast path, which knows none of the others. This module wires them
 //! (and no piece imports it): the general reader, and the fast path where
-//! the layout allows it.
+//! the layout allows it. When the first face is not a number, the first
+//! data rows are read ahead to decide the kind of the log; when K is
+//! inferred, the fast path takes no face above 2 × the largest so far + 10,
+//! so a face far beyond the others is read by the general reader with its
+//! line (and the fast path then resumes).
 
 pub mod domain;
 mod layout;
@@ -25,18 +29,18 @@ mod tally;
 
 use std::fs::File;
 use std::io::BufRead;
-use std::io::{BufReader, Cursor, Read};
+use std::io::{BufReader, Cursor, Read, Seek};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use anyhow::Result;
+use anyhow::{bail, Context, Result};
 
 use crate::dataset::Dataset;
 use crate::io::{self, Input};
-use domain::{Domain, Invalid};
+use domain::{looks_numeric, Domain, Invalid};
 use layout::{scan_limits, Layout};
 pub use options::{ColumnSpec, Dialect, ReadOptions};
-use records::{Record, RecordReader};
+use records::{MalformedRecord, Record, RecordReader};
 use tally::Tally;
 
 /// A callback told how many bytes were read, a block at a time (for a
@@ -103,6 +107,7 @@ pub fn read_inputs(
     progress: &Progress,
     allow_empty: bool,
 ) -> Result<Dataset> {
+    options.check_columns()?;
     let stdin = [PathBuf::from("-")];
     let paths = if paths.is_empty() { &stdin[..] } else { paths };
     let mut reader = Reader::new(options);
@@ -112,6 +117,8 @@ pub fn read_inputs(
         names.push(input.name.clone());
         reader.read(input, progress)?;
     }
+    // A face far beyond the others is reported with its own file:line.
+    reader.tally.check_far_beyond()?;
     reader
         .finish(allow_empty)
         .map_err(|e| e.context(names.join(", ")))
@@ -160,11 +167,26 @@ impl Reader {
             return Ok(());
         };
         tally.start_input();
+        let mut ahead = Vec::new();
         if !layout.header {
-            layout.row(&record, &source, tally)?;
+            ahead.push(Ok(record.clone()));
         }
-        if let Some(plan) =
-            scan_limits(tally.domain()).and_then(|limits| layout.fast_plan(limits, options))
+        if let Domain::Undecided = tally.domain() {
+            read_ahead(&mut reader, &layout, &source, &mut ahead, tally)?;
+        }
+        for item in ahead {
+            match item {
+                Ok(record) => layout.row(&record, &source, tally)?,
+                Err(bad) => malformed(tally, &source, bad)?,
+            }
+        }
+        // The fast path stops at a face above its limit (2 × the largest
+        // face so far + 10, when K is inferred): the general reader reads
+        // that row, with its line, and the fast path goes on.
+        while let Some(plan) = (!reader.replaying())
+            .then(|| scan_limits(tally.domain()))
+            .flatten()
+            .and_then(|limits| layout.fast_plan(limits, options))
         {
             reader = fast_path(
                 reader,
@@ -175,6 +197,22 @@ impl Reader {
                 progress,
                 tally,
             )?;
+            match reader.read(&mut record).with_context(|| source.clone())? {
+                Ok(true) => layout.row(&record, &source, tally)?,
+                Ok(false) => return Ok(()),
+                Err(bad) => {
+                    malformed(tally, &source, bad)?;
+                    break;
+                }
+            }
+            let past = tally
+                .domain()
+                .largest()
+                .0
+                .is_some_and(|max| max > u64::from(plan.limits.max));
+            if !past || !tally.domain().inferred() {
+                break;
+            }
         }
         general_path(&mut reader, &layout, &source, tally)
     }
@@ -182,6 +220,7 @@ impl Reader {
     /// The dataset of everything read; an error when no roll was counted,
     /// unless `allow_empty` (then the dataset has no faces and no groups).
     pub fn finish(self, allow_empty: bool) -> Result<Dataset> {
+        self.tally.check_far_beyond()?;
         self.tally.finish(allow_empty)
     }
 }
@@ -195,16 +234,87 @@ fn general_path<R: BufRead>(
 ) -> Result<()> {
     let mut record = Record::default();
     loop {
-        match reader.read(&mut record)? {
+        match reader
+            .read(&mut record)
+            .with_context(|| source.to_string())?
+        {
             Ok(true) => layout.row(&record, source, tally)?,
             Ok(false) => return Ok(()),
-            Err(bad) => tally.invalid(
-                source,
-                bad.line,
-                Invalid::new("malformed CSV", bad.what.to_string()),
-            )?,
+            Err(bad) => malformed(tally, source, bad)?,
         }
     }
+}
+
+/// Handles a malformed record: skipped or reported like an invalid row,
+/// unless the input cannot be read on.
+fn malformed(tally: &mut Tally, source: &str, bad: MalformedRecord) -> Result<()> {
+    if bad.fatal {
+        bail!("{source}:{}: {}", bad.line, bad.what);
+    }
+    tally.invalid(
+        source,
+        bad.line,
+        Invalid::new("malformed CSV", bad.what.to_string()),
+    )
+}
+
+/// How many data rows decide the kind of a log whose first face is not a
+/// number.
+const KIND_ROWS: usize = 100;
+
+/// Decides the kind of the faces when the first data row's face is not a
+/// number (`nat 20`): reads ahead, into `ahead`, up to [`KIND_ROWS`] data
+/// rows in all, and makes the log an integer log when most of their faces
+/// are numbers. One odd row then is an invalid row, not the first label of
+/// a die that takes every integer for another label.
+fn read_ahead<R: BufRead>(
+    reader: &mut RecordReader<R>,
+    layout: &Layout,
+    source: &str,
+    ahead: &mut Vec<Result<Record, MalformedRecord>>,
+    tally: &mut Tally,
+) -> Result<()> {
+    let face = |item: &Result<Record, MalformedRecord>| {
+        item.as_ref()
+            .ok()
+            .and_then(|r| layout.face_field(r))
+            .filter(|f| !f.is_empty())
+            .map(looks_numeric)
+    };
+    let mut first = ahead.iter().find_map(face);
+    while first.is_none() {
+        let mut record = Record::default();
+        match reader
+            .read(&mut record)
+            .with_context(|| source.to_string())?
+        {
+            Ok(true) => ahead.push(Ok(record)),
+            Ok(false) => return Ok(()),
+            Err(bad) => ahead.push(Err(bad)),
+        }
+        first = ahead.last().and_then(face);
+    }
+    if first == Some(true) {
+        return Ok(());
+    }
+    let mut rows = ahead.iter().filter_map(face).count();
+    while rows < KIND_ROWS {
+        let mut record = Record::default();
+        match reader
+            .read(&mut record)
+            .with_context(|| source.to_string())?
+        {
+            Ok(true) => ahead.push(Ok(record)),
+            Ok(false) => break,
+            Err(bad) => ahead.push(Err(bad)),
+        }
+        rows += ahead.last().and_then(face).map_or(0, |_| 1);
+    }
+    let numbers = ahead.iter().filter_map(face).filter(|&n| n).count();
+    if 2 * numbers > rows {
+        tally.decide_integer();
+    }
+    Ok(())
 }
 
 /// Counts what the fast path takes (on all cores for a large regular file)
@@ -228,6 +338,8 @@ fn fast_path(
         .flatten()
     {
         tally.merge_scan(&scan).map_err(at)?;
+        let mut rest = rest;
+        let offset = rest.stream_position().with_context(|| source.to_string())?;
         let rest: Box<dyn Read> = Box::new(Counted {
             inner: rest,
             progress: progress.clone(),
@@ -236,7 +348,8 @@ fn fast_path(
             BufReader::new(rest),
             options.dialect.delimiter,
             lines + scan.lines + 1,
-        ));
+        )
+        .at_offset(offset));
     }
     let buffered = reader.into_inner();
     let pending = buffered.buffer().to_vec();
@@ -253,7 +366,8 @@ fn fast_path(
         BufReader::new(rest),
         options.dialect.delimiter,
         lines + scan.lines + 1,
-    ))
+    )
+    .at_offset(consumed + stopped.taken))
 }
 
 /// Reads up to the first well-formed record and works out the layout.
@@ -265,14 +379,11 @@ fn first_record<R: std::io::BufRead>(
     tally: &mut Tally,
 ) -> Result<Option<Layout>> {
     loop {
-        match reader.read(record)? {
+        match reader.read(record).with_context(|| source.to_string())? {
+            Ok(true) if layout::all_empty(record) => tally.empty_row(),
             Ok(true) => break,
             Ok(false) => return Ok(None),
-            Err(bad) => tally.invalid(
-                source,
-                bad.line,
-                Invalid::new("malformed CSV", bad.what.to_string()),
-            )?,
+            Err(bad) => malformed(tally, source, bad)?,
         }
     }
     let layout = Layout::from_first(record, source, options, tally.domain())?;

@@ -2,6 +2,8 @@
 //! by a test), and its [`Dialect`], the one place a new option of the CSV
 //! dialect goes.
 
+use crate::error::UsageError;
+
 /// Which column holds something: by header name or 1-based index.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ColumnSpec {
@@ -65,4 +67,24 @@ pub struct ReadOptions {
     /// both paths give the same answers.
     #[doc(hidden)]
     pub general_only: bool,
+}
+
+impl ReadOptions {
+    /// A usage error when `--column` and `--by` name the same column in the
+    /// same way (a name in any case, or an index), before any input is
+    /// read; a name and an index of the same column are caught once the
+    /// header is known.
+    pub fn check_columns(&self) -> Result<(), UsageError> {
+        let same = match (&self.column, &self.by) {
+            (Some(ColumnSpec::Name(a)), Some(ColumnSpec::Name(b))) => a.eq_ignore_ascii_case(b),
+            (Some(a), Some(b)) => a == b,
+            _ => false,
+        };
+        match same {
+            true => Err(UsageError(
+                "--by and --column name the same column: the groups must be another column than the faces".into(),
+            )),
+            false => Ok(()),
+        }
+    }
 }

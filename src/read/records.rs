@@ -3,8 +3,12 @@
 //! The dialect: one record per line, `\n` or `\r\n` endings, a UTF-8
 //! byte-order mark at the start ignored, blank lines and lines starting with
 //! `#` skipped, fields split on one delimiter byte, and fields that start
-//! with `"` quoted (a `""` inside is one quote; a quoted field may span
-//! lines). The record's line is the 1-based physical line it starts on.
+//! with `"` quoted (a `""` inside is one quote; a quoted field may span up
+//! to [`MAX_QUOTED_LINES`] lines, and when its record is malformed the lines
+//! after its first are read again, so a stray quote costs one row). A
+//! carriage return inside a line (old-Mac line endings) is a fatal
+//! [`MalformedRecord`]. The record's line is the 1-based physical line it
+//! starts on.
 //!
 //! This is written by hand rather than taken from the `csv` crate because
 //! the line numbers are part of diceml's contract: csv 1.4 reports the line
@@ -70,14 +74,26 @@ impl Record {
 }
 
 /// A record-level problem: a quote that is never closed, or text after a
-/// closing quote.
+/// closing quote; or a problem of the whole input (a carriage return inside
+/// a line: old-Mac line endings).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MalformedRecord {
     /// Line the record starts on.
     pub line: u64,
     /// What is wrong.
     pub what: &'static str,
+    /// The input cannot be read on (`--skip-invalid` does not skip it).
+    pub fatal: bool,
 }
+
+/// The most physical lines a quoted field may span. A stray quote would
+/// otherwise swallow every line up to the next quote as one field; past
+/// this, the record is malformed and the lines after its first are read
+/// again as records.
+pub const MAX_QUOTED_LINES: u64 = 20;
+
+/// What a carriage return inside a line means.
+const BARE_CR: &str = "a carriage return (\\r) inside the line: old-Mac (CR-only) line endings are not read; convert them to \\n first (tr '\\r' '\\n')";
 
 /// Reads records from a buffered byte stream.
 pub struct RecordReader<R> {
@@ -89,6 +105,10 @@ pub struct RecordReader<R> {
     /// Bytes consumed from `input` so far.
     consumed: u64,
     at_start: bool,
+    /// The lines after the first of a quoted record being read.
+    held: Vec<Vec<u8>>,
+    /// Lines to read again (given back by a malformed quoted record).
+    replay: std::collections::VecDeque<Vec<u8>>,
 }
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -100,7 +120,18 @@ pub const MAX_LINE: usize = 1 << 20;
 enum Line {
     Read,
     TooLong,
+    BareCr,
     End,
+}
+
+/// True when `line` (without its line end) holds a carriage return with
+/// more than spaces and carriage returns after it.
+fn bare_cr(line: &[u8]) -> bool {
+    line.iter().position(|&b| b == b'\r').is_some_and(|i| {
+        line[i..]
+            .iter()
+            .any(|&b| !matches!(b, b'\r' | b' ' | b'\t'))
+    })
 }
 
 impl<R: BufRead> RecordReader<R> {
@@ -114,6 +145,8 @@ impl<R: BufRead> RecordReader<R> {
             lines: first_line - 1,
             consumed: 0,
             at_start: first_line == 1,
+            held: Vec::new(),
+            replay: std::collections::VecDeque::new(),
         }
     }
 
@@ -121,6 +154,11 @@ impl<R: BufRead> RecordReader<R> {
     /// A line longer than [`MAX_LINE`] is consumed to its end but reported
     /// as [`Line::TooLong`], so memory never grows with the input.
     fn next_line(&mut self) -> io::Result<Line> {
+        if let Some(line) = self.replay.pop_front() {
+            self.line_buf = line;
+            self.lines += 1;
+            return Ok(Line::Read);
+        }
         self.line_buf.clear();
         let mut too_long = false;
         let mut any = false;
@@ -162,6 +200,9 @@ impl<R: BufRead> RecordReader<R> {
         if std::mem::take(&mut self.at_start) && self.line_buf.starts_with(BOM) {
             self.line_buf.drain(..BOM.len());
         }
+        if bare_cr(&self.line_buf) {
+            return Ok(Line::BareCr);
+        }
         Ok(Line::Read)
     }
 
@@ -173,6 +214,7 @@ impl<R: BufRead> RecordReader<R> {
             match self.next_line()? {
                 Line::End => return Ok(Ok(false)),
                 Line::TooLong => return Ok(Err(self.too_long())),
+                Line::BareCr => return Ok(Err(self.bare_cr(self.lines))),
                 Line::Read => {}
             }
             let blank = self.line_buf.iter().all(u8::is_ascii_whitespace);
@@ -182,7 +224,29 @@ impl<R: BufRead> RecordReader<R> {
         }
         record.clear();
         record.line = self.lines;
-        Ok(self.split(record)?.map(|()| true))
+        self.held.clear();
+        let split = self.split(record)?;
+        if split.is_err() && !self.held.is_empty() {
+            // Only the record's first line is bad: read the others again.
+            for line in self.held.drain(..).rev() {
+                self.replay.push_front(line);
+            }
+            self.lines = record.line;
+        }
+        Ok(split.map(|()| true))
+    }
+
+    /// True while lines given back by a malformed quoted record are being
+    /// read again (the input itself is then ahead of the records).
+    pub fn replaying(&self) -> bool {
+        !self.replay.is_empty()
+    }
+
+    /// The same reader, counting its consumed bytes from `offset` (where
+    /// it starts in the file).
+    pub fn at_offset(mut self, offset: u64) -> Self {
+        self.consumed = offset;
+        self
     }
 
     /// Physical lines consumed so far.
@@ -204,6 +268,15 @@ impl<R: BufRead> RecordReader<R> {
         MalformedRecord {
             line: self.lines,
             what: "line longer than 1 MiB",
+            fatal: false,
+        }
+    }
+
+    fn bare_cr(&self, line: u64) -> MalformedRecord {
+        MalformedRecord {
+            line,
+            what: BARE_CR,
+            fatal: true,
         }
     }
 
@@ -211,7 +284,11 @@ impl<R: BufRead> RecordReader<R> {
     /// into fields.
     fn split(&mut self, record: &mut Record) -> io::Result<Result<(), MalformedRecord>> {
         let line = record.line;
-        let malformed = |what| MalformedRecord { line, what };
+        let malformed = |what| MalformedRecord {
+            line,
+            what,
+            fatal: false,
+        };
         let mut pos = 0;
         loop {
             // One field starting at `pos` of line_buf.
@@ -240,15 +317,26 @@ impl<R: BufRead> RecordReader<R> {
                             record.bytes.push(b'\n');
                             match self.next_line()? {
                                 Line::End => {
-                                    return Ok(Err(malformed("a quoted field is never closed")))
+                                    return Ok(Err(malformed(
+                                        "a quote opened on this line is never closed",
+                                    )))
                                 }
                                 Line::TooLong => return Ok(Err(self.too_long())),
+                                Line::BareCr => return Ok(Err(self.bare_cr(self.lines))),
                                 Line::Read if record.bytes.len() > MAX_LINE => {
                                     return Ok(Err(malformed(
                                         "a quoted field runs past 1 MiB (is a quote never closed?)",
                                     )))
                                 }
-                                Line::Read => pos = 0,
+                                Line::Read => {
+                                    self.held.push(self.line_buf.clone());
+                                    if self.held.len() as u64 >= MAX_QUOTED_LINES {
+                                        return Ok(Err(malformed(
+                                            "a quoted field opened on this line runs over more than 20 lines (is a quote never closed?)",
+                                        )));
+                                    }
+                                    pos = 0;
+                                }
                             }
                         }
                     }
@@ -343,9 +431,13 @@ mod tests {
             err,
             MalformedRecord {
                 line: 2,
-                what: "a quoted field is never closed"
+                what: "a quote opened on this line is never closed",
+                fatal: false,
             }
         );
+        // The lines after the bad quote are read again, with their lines.
+        assert!(reader.read(&mut record).unwrap().unwrap());
+        assert_eq!((record.line(), record.get(0)), (3, Some(&b"2"[..])));
         let mut reader = RecordReader::new(&b"\"a\"b\n"[..], b',', 1);
         assert_eq!(
             reader.read(&mut record).unwrap().unwrap_err().what,

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use anyhow::{bail, Result};
 
-use super::domain::{show, Domain, Invalid, MAX_FACE};
+use super::domain::{far_beyond, show, Domain, Invalid, MAX_FACE};
 use super::scan::{PairCounts, Scan, NO_PREVIOUS};
 use crate::dataset::{Dataset, Group, Kind, Skipped};
 
@@ -35,6 +35,9 @@ pub struct Tally {
     skipped: Skipped,
     saw_counts: bool,
     total: u64,
+    /// Where the largest integer face was first read (`file:line`), when
+    /// the general reader read it.
+    max_at: Option<String>,
 }
 
 impl Tally {
@@ -50,6 +53,7 @@ impl Tally {
             skipped: Skipped::default(),
             saw_counts: false,
             total: 0,
+            max_at: None,
         }
     }
 
@@ -84,6 +88,25 @@ impl Tally {
                 .push(format!("{source}:{line}: {}", bad.message));
         }
         Ok(())
+    }
+
+    /// Makes an undecided log an integer log.
+    pub fn decide_integer(&mut self) {
+        self.domain.decide_integer();
+    }
+
+    /// Counts a row whose every field is empty (`,,`): skipped like a
+    /// blank line.
+    pub fn empty_row(&mut self) {
+        self.skipped.empty_rows += 1;
+    }
+
+    /// Notes that the row at `source:line` was just added: when it raised
+    /// the largest integer face, that is where the face was first seen.
+    pub fn added_at(&mut self, before: Option<u64>, source: &str, line: u64) {
+        if self.domain.largest().0 != before {
+            self.max_at = Some(format!("{source}:{line}"));
+        }
     }
 
     /// Adds one row: a roll of `face` (`count` = None) or `count` rolls of
@@ -143,12 +166,21 @@ impl Tally {
         }
         self.total = self.total.checked_add(rolls).ok_or_else(overflow)?;
         let mut max = scan.last;
-        let mut min = scan.last;
         for &((p, _), _) in pairs.iter().filter(|((p, _), _)| *p != NO_PREVIOUS) {
             max = max.max(p);
-            min = min.min(p);
         }
-        self.domain.note_integers(u64::from(min), u64::from(max));
+        let before = self.domain.largest().0;
+        let faces = pairs
+            .iter()
+            .map(|((p, _), _)| *p)
+            .filter(|&p| p != NO_PREVIOUS);
+        self.domain
+            .note_integers(faces.chain([scan.last]).map(u64::from));
+        if self.domain.largest().0 != before {
+            // The fast path keeps no lines; it never takes a face far
+            // beyond the largest before it (see `scan_limits`).
+            self.max_at = None;
+        }
         let g = match self.group_index.get(&b""[..]) {
             Some(&i) => i,
             None => self.new_group(b"", None)?,
@@ -231,6 +263,31 @@ impl Tally {
             groups,
             skipped: self.skipped,
         })
+    }
+}
+
+impl Tally {
+    /// Refuses an inferred integer die whose largest face is far beyond the
+    /// others ([`far_beyond`]): one typo must not make a die of a million
+    /// faces.
+    pub fn check_far_beyond(&self) -> Result<()> {
+        let (Some(max), Some(second)) = self.domain.largest() else {
+            return Ok(());
+        };
+        if !self.domain.inferred() {
+            return Ok(());
+        }
+        let at = |g: &GroupTally| g.counts.get(max as usize).copied().unwrap_or(0);
+        let at_max: u64 = self.groups.iter().map(at).sum();
+        let rest = self.total - at_max;
+        if !far_beyond(max, second, at_max, rest) {
+            return Ok(());
+        }
+        let place = self.max_at.as_deref().unwrap_or("the input");
+        bail!(
+            "{place}: face {max} is far above every other face (the next largest is {second}; {max} holds {at_max} of the {} rolls): a typo or a total row? Declare the die with --faces K to keep it",
+            self.total
+        );
     }
 }
 

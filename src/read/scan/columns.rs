@@ -8,8 +8,8 @@ use super::plan::{Columns, Limits};
 
 /// [`scan`](super::scan) for multi-column logs: takes lines of exactly `width` fields,
 /// without quotes, NUL or stray CR (a CR right before `\n` ends the line),
-/// whose face field is 1 to 7 ASCII digits within `limits`; stops at the
-/// first other line.
+/// not starting with `#`, whose face field is 1 to 7 ASCII digits without a
+/// leading zero within `limits`; stops at the first other line.
 ///
 /// Works 64 bytes at a time: `masks::fields` marks the newlines and
 /// delimiters, and only those bytes are visited.
@@ -122,7 +122,8 @@ fn scan_columns_as<const LAST: bool>(
             } else {
                 to
             };
-            let face = (field + 1 == width)
+            // A line starting with `#` is a comment, whatever it holds.
+            let face = (field + 1 == width && bytes.get(line) != Some(&b'#'))
                 .then(|| bytes.get(from..to).and_then(parse_face))
                 .flatten()
                 .filter(|f| (limits.min..=limits.max).contains(f));
@@ -177,15 +178,15 @@ fn stray(bytes: &[u8], base: usize, special: u64) -> u64 {
     bad
 }
 
-/// The value of 1 to 7 ASCII digits.
+/// The value of 1 to 7 ASCII digits without a leading zero.
 #[inline]
 fn parse_face(digits: &[u8]) -> Option<u32> {
     let digit = |d: u8| u32::from(d.wrapping_sub(b'0'));
     match *digits {
         // The commonest faces, without a loop.
         [d] => Some(digit(d)).filter(|&v| v < 10),
-        [t, d] => (digit(t) < 10 && digit(d) < 10).then(|| 10 * digit(t) + digit(d)),
-        [] => None,
+        [t, d] => (digit(t).wrapping_sub(1) < 9 && digit(d) < 10).then(|| 10 * digit(t) + digit(d)),
+        [] | [b'0', ..] => None,
         _ if digits.len() <= 7 => digits
             .iter()
             .try_fold(0u32, |v, &d| d.is_ascii_digit().then(|| v * 10 + digit(d))),

@@ -59,6 +59,8 @@ pub struct Stopped {
     pub pending: Vec<u8>,
     /// True when the stream ended (nothing follows `pending`).
     pub at_end: bool,
+    /// Bytes the scan took (before `pending`).
+    pub taken: u64,
 }
 
 /// Scans `reader` block by block after `pending` (bytes already read).
@@ -70,6 +72,7 @@ pub fn scan_reader(
 ) -> io::Result<Stopped> {
     let mut buf = pending;
     let mut at_end = false;
+    let mut total = 0u64;
     loop {
         let filled = buf.len();
         if !at_end && filled < BLOCK {
@@ -87,10 +90,12 @@ pub fn scan_reader(
         let whole = buf.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
         let taken = scan_plan(&buf[..whole], plan, acc);
         buf.drain(..taken);
+        total += taken as u64;
         if taken < whole || whole == 0 || at_end {
             return Ok(Stopped {
                 pending: buf,
                 at_end,
+                taken: total,
             });
         }
     }

@@ -62,7 +62,9 @@ fn chunk(
         let keep = (u64::from(u32::MAX) << (8 * (4 - len.min(4)))) as u32;
         let d = (tail & keep) - (0x3030_3030 & keep);
         let face = (d >> 8 & 0xFF) * 100 + (d >> 16 & 0xFF) * 10 + (d >> 24);
-        bad |= len > 3 || (check && len > 0 && (face < limits.min || face > limits.max));
+        // A leading zero ("07") is not a face written plainly.
+        let padded = len > 1 && bytes[end - len] == b'0';
+        bad |= len > 3 || padded || (check && len > 0 && (face < limits.min || face > limits.max));
         faces[k] = face;
         k += usize::from(len > 0);
         start = end + 1;
@@ -86,7 +88,10 @@ fn short_faces(limits: Limits) -> Box<[u8; 4096]> {
             let key = (lo | hi << 8) as usize;
             table[key] = match (lo, hi) {
                 (_, 10) => BLANK,
-                (10, d) | (0, d) if (limits.min..=limits.max).contains(&d) => d as u8,
+                // "0d" is not a face written plainly: the general reader
+                // reports it.
+                (0, _) => OUTSIDE,
+                (10, d) if (limits.min..=limits.max).contains(&d) => d as u8,
                 (t, d) if t < 10 && (limits.min..=limits.max).contains(&(10 * t + d)) => {
                     (10 * t + d) as u8
                 }
@@ -308,7 +313,8 @@ pub fn scan(bytes: &[u8], limits: Limits, acc: &mut Scan) -> usize {
         if bytes.get(pos) == Some(&b'\r') {
             pos += 1;
         }
-        if len > 7 || bytes.get(pos) != Some(&b'\n') {
+        let padded = len > 1 && bytes[start] == b'0';
+        if len > 7 || padded || bytes.get(pos) != Some(&b'\n') {
             return stop(start, prev, lines, last, total_lines);
         }
         pos += 1;
