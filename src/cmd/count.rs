@@ -21,5 +21,8 @@ pub fn run(args: CountArgs, ui: &Ui) -> Result<()> {
         // The table has no room for it, so say it where a person sees it.
         eprintln!("diceml: {}", report::table::skipped_note(&data.skipped));
     }
+    if data.skipped.empty_rows > 0 {
+        eprintln!("diceml: {}", report::table::empty_rows_note(&data.skipped));
+    }
     Ok(())
 }

@@ -448,10 +448,22 @@ fn write_input_notes(out: &mut dyn Write, input: &InputSummary) -> std::io::Resu
 }
 
 fn write_skipped(out: &mut dyn Write, input: &InputSummary) -> std::io::Result<()> {
-    if input.skipped.rows == 0 {
-        return Ok(());
+    if input.skipped.rows > 0 {
+        writeln!(out, "{}", skipped_note(&input.skipped))?;
     }
-    writeln!(out, "{}", skipped_note(&input.skipped))
+    if input.skipped.empty_rows > 0 {
+        writeln!(out, "{}", empty_rows_note(&input.skipped))?;
+    }
+    Ok(())
+}
+
+/// One line saying how many spreadsheet rows with every field empty (`,,`)
+/// were passed over, like blank lines.
+pub fn empty_rows_note(skipped: &Skipped) -> String {
+    format!(
+        "passed over {} empty row(s) (every field empty, as spreadsheets export them)",
+        skipped.empty_rows
+    )
 }
 
 /// One line saying how many rows `--skip-invalid` skipped, and why.

@@ -193,7 +193,17 @@ fn too_many_groups_times_faces_is_refused_with_a_hint() {
         log.push_str(&format!("p{i},1\np{i},2\n"));
     }
     log.push_str("p0,1000000\n");
+    // With K inferred, the lone 10^6 is a typo far above the rest, on line 202.
     let err = run_fail(&["fit", "-", "--by", "g", "--column", "face"], &log, 1);
+    assert!(
+        err.starts_with("diceml: <stdin>:202: face 1000000 is far above every other face"),
+        "{err}"
+    );
+    // Declared, it makes 100 dice of 10^6 faces: refused with the way out.
+    let args = [
+        "fit", "-", "--by", "g", "--column", "face", "--faces", "1000000",
+    ];
+    let err = run_fail(&args, &log, 1);
     assert!(
         err.starts_with("diceml: 100 groups × 1000000 faces is 100000000 rows to report"),
         "{err}"

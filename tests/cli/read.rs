@@ -566,6 +566,18 @@ fn empty_spreadsheet_rows_are_skipped_and_counted() {
     assert_eq!(counts(&r), [0, 1, 2]);
     assert_eq!(r["skipped"]["empty_rows"], 3);
     assert_eq!(r["skipped"]["rows"], 0);
+    // The table and count say so too.
+    let note = "passed over 3 empty row(s) (every field empty, as spreadsheets export them)";
+    assert!(run_ok(&["fit", "-"], sheet).contains(note));
+    let out = diceml()
+        .args(["count", "-"])
+        .write_stdin(sheet)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!("diceml: {note}\n")
+    );
     // Before the header too, and in a count table.
     let r = fit_json(&["--counts"], ",\nface,count\n1,4\n,\n2,5\n");
     assert_eq!(
