@@ -422,7 +422,9 @@ fn write_verdict(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> {
             out,
             "Order: the order test finds consecutive rolls related (p = {}{}); look at how the rolls were made.",
             p_value(&serial.result),
-            adjusted(serial.p_adjusted)
+            serial
+                .p_adjusted
+                .map_or(String::new(), |p| format!(", adjusted {}", plain_p(p)))
         )?;
     }
     Ok(())
