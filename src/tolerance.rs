@@ -136,6 +136,18 @@ pub const BETA_SIDE_MIN_PARAM: f64 = 100.0;
 /// bulk of a huge beta) is skipped.
 pub const BETA_SIDE_Z_MARGIN: f64 = 3.0;
 
+/// From min(a, b) at least this, the beta quantile is the Cornish–Fisher
+/// expansion itself (μ + w·σ with the skewness and kurtosis terms), with no
+/// evaluation of the incomplete beta. The terms it leaves out are of order
+/// z⁴·min(a, b)^{−3/2} standard deviations (Johnson, Kotz & Balakrishnan
+/// §25.2: the γ₁³, γ₁γ₂ and fifth-cumulant terms, each below z⁴/min^{3/2}),
+/// and σ/x ≤ min(a, b)^{−1/2}, so the relative error is below
+/// z⁴/min(a, b)² ≤ 2.2e6/1e30 ≈ 2e-24 for every p ≥ 5e-324 (|z| ≤ 38.6):
+/// far below an ulp. Here the tails at a double are all but meaningless (a
+/// standard deviation spans 3e-8 relative at min = 1e15 and under an ulp
+/// beyond 1e32), which is what the iteration would have to work with.
+pub const BETA_QUANTILE_CLOSED_FORM_MIN: f64 = 1e15;
+
 /// The relative accuracy of the noncentrality λ that gives a test its power
 /// (the rolls a test needs): the bisection stops when the bracket is within
 /// 1e-10 of λ, far finer than the rolls it is rounded up to.

@@ -28,8 +28,11 @@ pub struct Posterior {
 /// (Gelman et al., Bayesian Data Analysis, 3rd ed., §3.4). The quantiles
 /// come from [`beta_quantile`] (lower) and [`beta_quantile_upper`] (upper,
 /// from the tail probability (1 − level)/2 itself), accurate to about
-/// 1e-13 relative for any N up to 1e18. Preconditions: α > 0 and finite,
-/// 0 < level < 1. K = 1 gives the point mass at 1.
+/// 1e-13 relative for any N up to 1e18. Where (K−1)α or N + Kα overflows
+/// (α beyond about 1.8e308/K), the posterior's standard deviation relative
+/// to its mean, about α^{−1/2} < 1e-153, is far below an ulp: the interval
+/// is the mean, (n_k/α + 1)/(N/α + K), at both ends. Preconditions: α > 0
+/// and finite, 0 < level < 1. K = 1 gives the point mass at 1.
 pub fn posterior(counts: &[u64], alpha: f64, level: f64) -> Vec<Posterior> {
     let k = counts.len() as f64;
     let total: u128 = counts.iter().map(|&c| u128::from(c)).sum();
@@ -39,6 +42,14 @@ pub fn posterior(counts: &[u64], alpha: f64, level: f64) -> Vec<Posterior> {
         .map(|&c| {
             let a = c as f64 + alpha;
             let b = (total - u128::from(c)) as f64 + (k - 1.0) * alpha;
+            if !(a + b).is_finite() {
+                let mean = (c as f64 / alpha + 1.0) / (total as f64 / alpha + k);
+                return Posterior {
+                    mean,
+                    low: mean,
+                    high: mean,
+                };
+            }
             Posterior {
                 mean: a / (a + b),
                 low: beta_quantile(tail, a, b),
@@ -272,5 +283,22 @@ mod tests {
                 high: 1.0
             }
         );
+    }
+
+    #[test]
+    fn a_prior_whose_posterior_sum_overflows_gives_the_prior_mean() {
+        // α = 1e308 with K = 6: (K − 1)α overflows. The posterior is pinned at
+        // (n_k + α)/(N + Kα) = 1/6 to 1e-300, its spread α^{−1/2} of that, so
+        // the interval is [1/6, 1/6]; before, the mean and both ends were 0.
+        // Tolerance 2.3e-16 relative (1 ulp). At α = 1e200 the sum is finite
+        // and the quantiles come from the closed form (same values).
+        let counts = [1637, 1684, 1693, 1637, 1705, 1644];
+        for alpha in [1e308, f64::MAX, 1e200] {
+            for post in posterior(&counts, alpha, 0.95) {
+                for x in [post.mean, post.low, post.high] {
+                    assert!(rel(x, 1.0 / 6.0) < 2.3e-16, "α = {alpha}: {post:?}");
+                }
+            }
+        }
     }
 }

@@ -477,3 +477,245 @@ fn sison_glaz_falls_back_to_goodman_where_it_breaks_down() {
     );
     assert_eq!(fine["ci"]["method"], "sison-glaz");
 }
+
+/// Runs `fit --format json` on `path` (or stdin when `path` is "-") with a
+/// 20-second limit, so that a hang fails the test instead of stalling it.
+fn fit_json_within_20s(path: &str, args: &[&str], stdin: &str) -> Value {
+    let mut all = vec!["fit", path, "--format", "json"];
+    all.extend_from_slice(args);
+    let out = crate::util::diceml()
+        .args(&all)
+        .write_stdin(stdin)
+        .timeout(std::time::Duration::from_secs(20))
+        .assert()
+        .success();
+    serde_json::from_slice(&out.get_output().stdout).expect("valid JSON")
+}
+
+fn beta_huge() -> Value {
+    serde_json::from_str(include_str!("../golden/beta_huge.json")).expect("beta_huge.json parses")
+}
+
+#[test]
+fn a_huge_prior_gives_the_right_credible_intervals_at_once() {
+    // --prior 1e200 on data/fair_d6.csv hung in the beta quantile. Each
+    // marginal is Beta(n_k + 1e200, N − n_k + 5e200), whose standard deviation
+    // is 1e-100 of its mean: mpmath (tests/golden/beta_huge.py) gives both
+    // ends as the double nearest 1/6. Tolerance 4.5e-16 relative (2 ulps:
+    // the parameters themselves are rounded to doubles before the quantile).
+    let golden = beta_huge();
+    let want = &golden["fair_d6_prior_1e200"]["posterior"];
+    let data = format!("{}/data/fair_d6.csv", env!("CARGO_MANIFEST_DIR"));
+    let r = fit_json_within_20s(&data, &["--prior", "1e200"], "");
+    let faces = r["faces"].as_array().unwrap();
+    assert_eq!(faces.len(), 6);
+    for (face, want) in faces.iter().zip(want.as_array().unwrap()) {
+        assert_eq!(face["count"], want["count"]);
+        for (got, key) in [
+            ("credible_low", "low"),
+            ("credible_high", "high"),
+            ("posterior_mean", "mean"),
+        ] {
+            close(f(&face[got]), f(&want[key]), 4.5e-16, got);
+        }
+    }
+    assert!(f(&r["bayes"]["log10_bayes_factor"]).abs() < 1e-12);
+}
+
+#[test]
+fn a_prior_beyond_the_double_range_of_its_sum_still_gives_the_prior_mean() {
+    // --prior 1e308 and the largest double: (K − 1)α overflows, the posterior
+    // is pinned at 1/K to 1e-150, and the interval is [1/6, 1/6]. Before,
+    // the mean and both ends came out 0. Tolerance 2.3e-16 relative (1 ulp).
+    let data = format!("{}/data/fair_d6.csv", env!("CARGO_MANIFEST_DIR"));
+    for prior in ["1e308", "1.7976931348623157e308", "1e154"] {
+        let r = fit_json_within_20s(&data, &["--prior", prior], "");
+        for face in r["faces"].as_array().unwrap() {
+            for key in ["credible_low", "credible_high", "posterior_mean"] {
+                close(
+                    f(&face[key]),
+                    1.0 / 6.0,
+                    2.3e-16,
+                    &format!("--prior {prior} {key}"),
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_tiny_prior_leaves_a_never_rolled_face_at_zero() {
+    // --prior 1e-300 with N ≈ 2^64 and a face never rolled: its marginal is
+    // Beta(1e-300, N + 5e-300), all but about 1e-300·ln(1/x) of whose mass
+    // lies below any double x > 0: the interval is [0, 0] and the mean
+    // 1e-300/N ≈ 5.4e-320. Before, it was [0.5, 0.5] (a NaN prefactor where
+    // a/(a + b) is subnormal). The faces rolled keep Beta(n_k, N − n_k)'s
+    // interval, which holds n_k/N: 1 − 3e-19 for face 1.
+    let table = "face,count\n1,18446744073709551610\n2,1\n3,1\n4,1\n5,0\n6,1\n";
+    let r = fit_json_within_20s("-", &["--counts", "--prior", "1e-300"], table);
+    let faces = r["faces"].as_array().unwrap();
+    let never = &faces[4];
+    assert_eq!(f(&never["credible_low"]), 0.0);
+    assert_eq!(f(&never["credible_high"]), 0.0);
+    close(
+        f(&never["posterior_mean"]),
+        1e-300 / 18446744073709551615.0,
+        1e-3,
+        "mean",
+    );
+    for face in faces {
+        let (lo, hi) = (f(&face["credible_low"]), f(&face["credible_high"]));
+        assert!(
+            lo <= f(&face["p"]) + 1e-16 && f(&face["p"]) <= hi + 1e-16,
+            "{face}"
+        );
+    }
+}
+
+#[test]
+fn extreme_test_options_give_finite_numbers_or_a_warning_and_never_hang() {
+    // Every option that reaches a statistic, at its extremes, on a die and
+    // on counts near 2^64: each run ends within 20 s (assert_cmd's timeout),
+    // every interval is ordered and inside [0, 1], and every number is
+    // finite. A JSON null is allowed only where it stands for a defined
+    // non-number: the −∞ logit of a face never rolled, the order verdict of
+    // a count table (no order), `smooth` without --smooth, the learning rate
+    // of a Newton fit; the power divergence is skipped with its reason at
+    // λ ≤ −1 and a zero count.
+    let data = format!("{}/data/fair_d6.csv", env!("CARGO_MANIFEST_DIR"));
+    let skew = "face,count\n1,18446744073709551610\n2,1\n3,1\n4,1\n5,0\n6,1\n";
+    let even = "face,count\n1,3074457345618258602\n2,3074457345618258602\n3,3074457345618258602\n\
+                4,3074457345618258602\n5,3074457345618258602\n6,3074457345618258602\n";
+    let coin = "face,count\n1,9223372036854775807\n2,9223372036854775808\n";
+    let mut runs: Vec<(String, Vec<String>, &str)> = Vec::new();
+    let on_die = |args: &[&str]| {
+        (
+            data.clone(),
+            args.iter().map(|a| a.to_string()).collect(),
+            "",
+        )
+    };
+    for prior in ["1e-300", "1e200", "1e308"] {
+        runs.push(on_die(&["--prior", prior]));
+    }
+    for level in ["1e-300", "0.999999999999", "0.9999999999999999"] {
+        for ci in [
+            "goodman",
+            "sison-glaz",
+            "wilson",
+            "clopper-pearson",
+            "jeffreys",
+        ] {
+            runs.push(on_die(&["--level", level, "--ci", ci]));
+        }
+    }
+    for lambda in ["1e300", "-1e300", "-1", "0", "-0.5"] {
+        runs.push(on_die(&[&format!("--lambda={lambda}")]));
+    }
+    for smooth in ["1e300", "1e-300"] {
+        runs.push(on_die(&["--smooth", smooth]));
+    }
+    for table in [skew, even, coin] {
+        let on_table = |args: &[&str]| {
+            let mut all = vec!["--counts".to_string()];
+            all.extend(args.iter().map(|a| a.to_string()));
+            ("-".to_string(), all, table)
+        };
+        for ci in [
+            "goodman",
+            "sison-glaz",
+            "wilson",
+            "clopper-pearson",
+            "jeffreys",
+        ] {
+            runs.push(on_table(&["--ci", ci]));
+        }
+        for extra in [
+            ["--prior", "1e200"],
+            ["--prior", "1e-300"],
+            ["--smooth", "1e300"],
+            ["--smooth", "1e-300"],
+        ] {
+            runs.push(on_table(&extra));
+        }
+        for lambda in ["--lambda=-1", "--lambda=1e300", "--lambda=-1e300"] {
+            runs.push(on_table(&[lambda]));
+        }
+    }
+    for (path, args, stdin) in &runs {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let r = fit_json_within_20s(path, &args, stdin);
+        let what = format!("fit {path} {args:?}");
+        check_numbers(&r, "", &what);
+        for face in r["faces"].as_array().unwrap() {
+            for (lo, hi) in [("ci_low", "ci_high"), ("credible_low", "credible_high")] {
+                let (lo, hi) = (f(&face[lo]), f(&face[hi]));
+                assert!(0.0 <= lo && lo <= hi && hi <= 1.0, "{what}: {face}");
+            }
+        }
+        if let Some(pd) = r["tests"].get("power_divergence") {
+            assert!(
+                pd.get("p_value")
+                    .is_some_and(|p| (0.0..=1.0).contains(&f(p)))
+                    || pd["skipped"].as_str().is_some_and(|s| !s.is_empty()),
+                "{what}: {pd}"
+            );
+        }
+    }
+}
+
+/// Every number in `v` is finite (serde_json writes NaN and ±∞ as null);
+/// the nulls that stand for a defined non-number are named here.
+fn check_numbers(v: &Value, path: &str, what: &str) {
+    match v {
+        Value::Null => assert!(
+            path.ends_with(".logit")
+                || [
+                    ".verdict.order_related",
+                    ".fit.smooth",
+                    ".fit.learning_rate"
+                ]
+                .contains(&path),
+            "{what}: null at {path}"
+        ),
+        Value::Number(n) => assert!(n.as_f64().is_some_and(f64::is_finite), "{what}: {path}"),
+        Value::Array(items) => {
+            for (i, x) in items.iter().enumerate() {
+                check_numbers(x, &format!("{path}[{i}]"), what);
+            }
+        }
+        Value::Object(map) => {
+            for (k, x) in map {
+                check_numbers(x, &format!("{path}.{k}"), what);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn intervals_at_counts_near_two_to_the_64_match_the_normal_limit() {
+    // N = 2^64 − 4 split evenly over six faces: every per-face interval is
+    // p̂ ± z·√(p̂(1 − p̂)/N) to O(1/N) relative in its half-width (the
+    // binomial's skewness moves the ends by about z²/(3N), 1e-19 here), with
+    // z = 1.959963984540054 (95%, per face) or z = 2.63825727347675 (Goodman,
+    // α/(2K) = 0.025/6; both mpmath). Half-widths to 1e-6 relative.
+    let table = "face,count\n1,3074457345618258602\n2,3074457345618258602\n3,3074457345618258602\n\
+                 4,3074457345618258602\n5,3074457345618258602\n6,3074457345618258602\n";
+    let n = 18446744073709551612.0f64;
+    let p = 1.0 / 6.0;
+    let se = (p * (1.0 - p) / n).sqrt();
+    for (ci, z) in [
+        ("wilson", 1.959963984540054),
+        ("clopper-pearson", 1.959963984540054),
+        ("jeffreys", 1.959963984540054),
+        ("goodman", 2.63825727347675),
+    ] {
+        let r = fit_json_within_20s("-", &["--counts", "--ci", ci], table);
+        for face in r["faces"].as_array().unwrap() {
+            let (lo, hi) = (f(&face["ci_low"]), f(&face["ci_high"]));
+            close(0.5 * (hi - lo), z * se, 1e-6, &format!("{ci} half-width"));
+            close(0.5 * (hi + lo), p, 1e-15, &format!("{ci} centre"));
+        }
+    }
+}

@@ -26,14 +26,26 @@ use crate::tolerance::{
 /// for Γ(s)/(Γ(a)Γ(b)) leaves only the Stirling errors). Both log1pmx terms
 /// are ≤ 0, so their sum has no cancellation; each is evaluated from the
 /// ratios x/μ and (1−x)/ν when those are far from 1. Exact in form for
-/// every a, b > 0; accurate to a few ulps of the largest term.
+/// every a, b > 0; accurate to a few ulps of the largest term. Where μ or
+/// ν is below the smallest normal double (a = 1e-300 against b = 1e12, a
+/// posterior under `--prior 1e-300`), d/μ would overflow and a·(ln(1+u) − u)
+/// be NaN; there the term is a·ln(x/μ) − d·s (a·u = d·s), with
+/// ln μ = ln a − ln s.
 pub(crate) fn beta_ln_prefactor(a: f64, b: f64, x: f64) -> f64 {
     let s = a + b;
     let mu = a / s;
     let nu = b / s;
     let d = x - mu;
-    let t1 = a * log1pmx_with(d / mu, || (x / mu).ln());
-    let t2 = b * log1pmx_with(-d / nu, || (-x).ln_1p() - nu.ln());
+    let t1 = if mu >= f64::MIN_POSITIVE {
+        a * log1pmx_with(d / mu, || (x / mu).ln())
+    } else {
+        a * (x.ln() - a.ln() + s.ln()) - d * s
+    };
+    let t2 = if nu >= f64::MIN_POSITIVE {
+        b * log1pmx_with(-d / nu, || (-x).ln_1p() - nu.ln())
+    } else {
+        b * ((-x).ln_1p() - b.ln() + s.ln()) + d * s
+    };
     t1 + t2 + 0.5 * (a.ln() + b.ln() - s.ln() - TWO_PI.ln()) + stirlerr(s)
         - stirlerr(a)
         - stirlerr(b)
@@ -47,10 +59,34 @@ pub(crate) fn beta_ln_prefactor(a: f64, b: f64, x: f64) -> f64 {
 /// d_{2m+1} = −(a+m)(a+b+m) x / ((a+2m)(a+2m+1)),
 /// d_{2m}   = m(b−m) x / ((a+2m−1)(a+2m))
 /// ```
+/// The products of two parameters in the coefficients overflow once
+/// (a+b)² passes 1.8e308 (a and b near 1e154), which left NaN coefficients
+/// that no convergence test stops (NaN ≠ 1): the loop ran its whole cap at
+/// every call. There each coefficient is formed as a product of ratios,
+/// (a+m)/(a+2m) · (a+b+m)/(a+2m+1) · x (below it, the products as
+/// before, so ordinary results keep their last bits). A fraction that is
+/// not finite stops at once.
 fn beta_cf(a: f64, b: f64, x: f64) -> f64 {
     let qab = a + b;
     let qap = a + 1.0;
     let qam = a - 1.0;
+    // Every product below is at most (a + b + 2m)² with m < SERIES_MAX_ITER.
+    let reach = qab + 2.0 * SERIES_MAX_ITER as f64;
+    let ratios = !(reach * reach).is_finite();
+    let even = |m: f64, m2: f64| {
+        if ratios {
+            (m / (qam + m2)) * ((b - m) / (a + m2)) * x
+        } else {
+            m * (b - m) * x / ((qam + m2) * (a + m2))
+        }
+    };
+    let odd = |m: f64, m2: f64| {
+        if ratios {
+            -((a + m) / (a + m2)) * ((qab + m) / (qap + m2)) * x
+        } else {
+            -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
+        }
+    };
     let mut c = 1.0;
     let mut d = 1.0 - qab * x / qap;
     if d.abs() < TINY {
@@ -61,20 +97,10 @@ fn beta_cf(a: f64, b: f64, x: f64) -> f64 {
     let mut m = 1.0;
     for _ in 0..SERIES_MAX_ITER {
         let m2 = 2.0 * m;
-        h *= lentz_step(
-            &mut c,
-            &mut d,
-            m * (b - m) * x / ((qam + m2) * (a + m2)),
-            1.0,
-        );
-        let del = lentz_step(
-            &mut c,
-            &mut d,
-            -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2)),
-            1.0,
-        );
+        h *= lentz_step(&mut c, &mut d, even(m, m2), 1.0);
+        let del = lentz_step(&mut c, &mut d, odd(m, m2), 1.0);
         h *= del;
-        if (del - 1.0).abs() <= SERIES_EPS {
+        if (del - 1.0).abs() <= SERIES_EPS || !h.is_finite() {
             break;
         }
         m += 1.0;
