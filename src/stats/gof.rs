@@ -296,8 +296,14 @@ pub fn power_divergence(counts: &[u64], null: &[f64], lambda: f64) -> Result<Tes
         return Ok(result(g_statistic(&cells), &cells));
     }
     if lambda <= -1.0 && cells.iter().any(|c| c.expected > 0.0 && c.observed == 0.0) {
+        // −1e300 in Rust's plain form is a 301-digit number.
+        let shown = if lambda.abs() < 1e6 {
+            lambda.to_string()
+        } else {
+            format!("{lambda:e}")
+        };
         return Err(format!(
-            "the power divergence with λ = {lambda} (λ ≤ −1) is infinite when a face has a zero count; \
+            "the power divergence with λ = {shown} (λ ≤ −1) is infinite when a face has a zero count; \
              use λ > −1 (e.g. 0 for the G-test or ⅔ for Cressie–Read) or remove the empty faces"
         ));
     }

@@ -664,6 +664,19 @@ fn extreme_test_options_give_finite_numbers_or_a_warning_and_never_hang() {
     }
 }
 
+#[test]
+fn a_huge_lambda_is_named_in_its_skip_reason_in_short() {
+    // λ = −1e300 on a table with an empty face is skipped with its reason;
+    // the reason wrote λ as a 301-digit number.
+    let table = "face,count\n1,5\n2,0\n3,4\n";
+    let r = fit_json(&["--counts", "--lambda=-1e300"], table);
+    let why = r["tests"]["power_divergence"]["skipped"].as_str().unwrap();
+    assert!(why.contains("λ = -1e300 (λ ≤ −1)"), "{why}");
+    let r = fit_json(&["--counts", "--lambda=-1"], table);
+    let why = r["tests"]["power_divergence"]["skipped"].as_str().unwrap();
+    assert!(why.contains("λ = -1 (λ ≤ −1)"), "{why}");
+}
+
 /// Every number in `v` is finite (serde_json writes NaN and ±∞ as null);
 /// the nulls that stand for a defined non-number are named here.
 fn check_numbers(v: &Value, path: &str, what: &str) {
