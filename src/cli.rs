@@ -16,6 +16,7 @@ use crate::read::{ColumnSpec, Dialect, ReadOptions};
 use crate::report::Format;
 use crate::stats::adjust::Adjust;
 use crate::stats::ci::CiMethod;
+use crate::stats::exact::MONTE_CARLO_MAX_REPLICATES;
 use crate::ui::ColorChoice;
 
 /// Estimate a die's face probabilities by maximum likelihood.
@@ -286,8 +287,9 @@ pub struct FitArgs {
     #[arg(long)]
     pub exact: bool,
 
-    /// Also estimate the exact p-value from B simulated experiments.
-    #[arg(long, value_name = "B", value_parser = clap::value_parser!(u64).range(1..))]
+    /// Also estimate the exact p-value from B simulated experiments
+    /// (1 ≤ B ≤ 10^8).
+    #[arg(long, value_name = "B", value_parser = parse_replicates)]
     pub monte_carlo: Option<u64>,
 
     /// Seed for --monte-carlo (default: from the operating system; the
@@ -518,6 +520,16 @@ fn parse_level(text: &str) -> Result<f64, String> {
     }
 }
 
+/// A number of Monte Carlo replicates, 1 to [`MONTE_CARLO_MAX_REPLICATES`].
+fn parse_replicates(text: &str) -> Result<u64, String> {
+    match text.parse::<u64>() {
+        Ok(b) if (1..=MONTE_CARLO_MAX_REPLICATES).contains(&b) => Ok(b),
+        _ => Err(format!(
+            "{text:?} is not a number of replicates from 1 to {MONTE_CARLO_MAX_REPLICATES} (10^8)"
+        )),
+    }
+}
+
 fn parse_positive(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
@@ -537,6 +549,18 @@ mod tests {
 
     #[test]
     fn weights_are_normalised_and_checked() {}
+
+    #[test]
+    fn monte_carlo_replicates_run_from_one_to_the_cap() {
+        assert_eq!(parse_replicates("1"), Ok(1));
+        assert_eq!(
+            parse_replicates("100000000"),
+            Ok(MONTE_CARLO_MAX_REPLICATES)
+        );
+        for bad in ["0", "100000001", "1000000000000000000", "-1", "1e3", ""] {
+            assert!(parse_replicates(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn labels_and_delimiters() {

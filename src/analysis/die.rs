@@ -2,14 +2,13 @@
 //! goodness-of-fit tests, the intervals, the Bayesian view and the cautions
 //! a reader should see.
 
-use anyhow::{bail, Result};
+use anyhow::{anyhow, bail, Result};
 
 use super::evidence::*;
 use super::options::AnalysisOptions;
 use super::types::*;
 use super::verdict;
 use crate::dataset::Group;
-use crate::error::UsageError;
 use crate::optim::{self, Fit, Stop, STABLE_STEP_BOUND};
 use crate::softmax;
 use crate::stats::ci::{self, CiMethod};
@@ -240,10 +239,10 @@ fn tests(counts: &[u64], null: &[f64], group: &Group, options: &AnalysisOptions)
                 Err(why) => MaybeTest::Skipped { skipped: why },
             });
     let exact = if options.exact {
+        // Too many outcomes is a property of the data, not of the command
+        // line: a data error (exit 1), with the way round it said once.
         let p_value = exact::exact_p(counts, null).map_err(|why| {
-            UsageError(format!(
-                "--exact: {why}; estimate it with --monte-carlo B instead"
-            ))
+            anyhow!("--exact: {why}; estimate the p-value with --monte-carlo B instead")
         })?;
         let n: u64 = counts.iter().sum();
         let outcomes = exact::outcomes(n, counts.len()).map_or(f64::MAX, |o| o as f64);

@@ -348,10 +348,12 @@ fn small_samples_say_so_and_exact_has_a_clear_limit() {
             .any(|w| w.as_str().unwrap().contains("below 5")),
         "{warnings:?}"
     );
+    // Too many outcomes is a data condition: exit 1 (see
+    // exact_refusing_a_size_is_a_data_error_that_names_the_way_round_once).
     let out = crate::util::run_fail(
         &["fit", "--counts", "--exact"],
         "face,count\n1,5000\n2,5000\n3,5000\n4,5000\n5,5000\n6,5000\n",
-        2,
+        1,
     );
     assert!(out.contains("--monte-carlo"), "{out}");
 }
@@ -731,4 +733,37 @@ fn intervals_at_counts_near_two_to_the_64_match_the_normal_limit() {
             close(0.5 * (hi + lo), p, 1e-15, &format!("{ci} centre"));
         }
     }
+}
+
+#[test]
+fn monte_carlo_asks_for_at_most_ten_to_the_eight_replicates() {
+    // 10^18 replicates would take twenty thousand years: a usage error
+    // (exit 2) naming the range, before any data is read.
+    for b in ["1000000000000000000", "100000001", "0", "-5"] {
+        let out = crate::util::diceml()
+            .args(["fit", "-", &format!("--monte-carlo={b}")])
+            .write_stdin("face\n1\n2\n")
+            .timeout(std::time::Duration::from_secs(20))
+            .assert()
+            .code(2);
+        let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(err.contains("from 1 to 100000000"), "{b}: {err}");
+    }
+    // (That 10^8 itself is accepted is cli.rs's unit test: running it takes
+    // seconds even for a one-faced die.)
+}
+
+#[test]
+fn exact_refusing_a_size_is_a_data_error_that_names_the_way_round_once() {
+    // C(10005, 5) ≈ 8.3e17 outcomes for 10,000 rolls of a d6: a property of
+    // the data, so exit 1 (it was 2), and the message says "instead" once.
+    let out = crate::util::run_fail(
+        &["fit", "--counts", "--exact"],
+        "face,count\n1,1700\n2,1600\n3,1700\n4,1600\n5,1700\n6,1700\n",
+        1,
+    );
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert_eq!(out.matches("instead").count(), 1, "{out}");
+    assert!(out.contains("834584041854189501 outcomes"), "{out}");
+    assert!(out.contains("--monte-carlo B"), "{out}");
 }
