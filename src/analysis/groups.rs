@@ -211,7 +211,7 @@ pub fn range_warnings(data: &Dataset) -> Vec<String> {
         named.push(format!("{} more", small.len() - NAMED));
     }
     vec![format!(
-        "{} of the groups never rolled near the largest face {}: {} — each less likely than {UNLIKELY:.0e} for a die with all {} faces; if the groups roll different dice, use --group-faces",
+        "{} of the groups never rolled as high as the log's largest face {}: {} — each less likely than {UNLIKELY:.0e} for a die with all {} faces; if the groups roll different dice, use --group-faces, and if that face is a stray, declare the die with --faces",
         small.len(),
         data.faces.last().map_or("", String::as_str),
         named.join(", "),
@@ -337,7 +337,7 @@ mod tests {
         assert_eq!(w.len(), 1);
         assert!(
             w[0].starts_with(
-                "1 of the groups never rolled near the largest face 20: \"a\" (up to 4)"
+                "1 of the groups never rolled as high as the log's largest face 20: \"a\" (up to 4)"
             ),
             "{}",
             w[0]
