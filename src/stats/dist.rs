@@ -48,12 +48,7 @@ pub fn chi2_ln_sf(x: f64, df: f64) -> f64 {
 /// Both tails of χ²(df) at x.
 fn chi2_tails(x: f64, df: f64) -> Tails {
     if x.is_nan() || df.is_nan() || df < 0.0 {
-        return Tails {
-            lower: f64::NAN,
-            upper: f64::NAN,
-            ln_lower: f64::NAN,
-            ln_upper: f64::NAN,
-        };
+        return Tails::NAN;
     }
     if x <= 0.0 {
         return Tails {

@@ -128,12 +128,7 @@ fn beta_cf(a: f64, b: f64, x: f64) -> f64 {
 ///    whenever route 3 is not available.
 pub(crate) fn beta_tails(a: f64, b: f64, x: f64) -> Tails {
     if x.is_nan() || a.is_nan() || b.is_nan() {
-        return Tails {
-            lower: f64::NAN,
-            upper: f64::NAN,
-            ln_lower: f64::NAN,
-            ln_upper: f64::NAN,
-        };
+        return Tails::NAN;
     }
     if x <= 0.0 {
         return Tails::certain(false);

@@ -178,12 +178,7 @@ fn gamma_temme(a: f64, x: f64, diff: f64) -> Tails {
 /// can supply exactly.
 pub(crate) fn gamma_tails_diff(a: f64, x: f64, diff: f64) -> Tails {
     if x.is_nan() || a.is_nan() {
-        return Tails {
-            lower: f64::NAN,
-            upper: f64::NAN,
-            ln_lower: f64::NAN,
-            ln_upper: f64::NAN,
-        };
+        return Tails::NAN;
     }
     if x <= 0.0 {
         return Tails::certain(false);

@@ -29,6 +29,14 @@ pub(crate) struct Tails {
 }
 
 impl Tails {
+    /// Both tails undefined: a NaN argument.
+    pub(crate) const NAN: Tails = Tails {
+        lower: f64::NAN,
+        upper: f64::NAN,
+        ln_lower: f64::NAN,
+        ln_upper: f64::NAN,
+    };
+
     /// Both tails from an accurate `lower` tail given by its logarithm.
     pub(super) fn from_ln_lower(ln_lower: f64) -> Self {
         let lower = ln_lower.exp();
