@@ -35,9 +35,9 @@ pub struct Tally {
     skipped: Skipped,
     saw_counts: bool,
     total: u64,
-    /// Where the largest integer face was first read (`file:line`), when
+    /// Where the largest integer face was first read (file, line), when
     /// the general reader read it.
-    max_at: Option<String>,
+    max_at: Option<(String, u64)>,
 }
 
 impl Tally {
@@ -104,8 +104,14 @@ impl Tally {
     /// Notes that the row at `source:line` was just added: when it raised
     /// the largest integer face, that is where the face was first seen.
     pub fn added_at(&mut self, before: Option<u64>, source: &str, line: u64) {
-        if self.domain.largest().0 != before {
-            self.max_at = Some(format!("{source}:{line}"));
+        if self.domain.largest().0 == before {
+            return;
+        }
+        // The largest face changes on every row of a table in face order:
+        // the file's name is copied only when the file changes.
+        match &mut self.max_at {
+            Some((file, at)) if file == source => *at = line,
+            slot => *slot = Some((source.to_string(), line)),
         }
     }
 
@@ -283,7 +289,10 @@ impl Tally {
         if !far_beyond(max, second, at_max, rest) {
             return Ok(());
         }
-        let place = self.max_at.as_deref().unwrap_or("the input");
+        let place = self
+            .max_at
+            .as_ref()
+            .map_or("the input".to_string(), |(file, line)| format!("{file}:{line}"));
         bail!(
             "{place}: face {max} is far above every other face (the next largest is {second}; {max} holds {at_max} of the {} rolls): a typo or a total row? Declare the die with --faces K to keep it",
             self.total
