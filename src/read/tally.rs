@@ -292,7 +292,9 @@ impl Tally {
         let place = self
             .max_at
             .as_ref()
-            .map_or("the input".to_string(), |(file, line)| format!("{file}:{line}"));
+            .map_or("the input".to_string(), |(file, line)| {
+                format!("{file}:{line}")
+            });
         bail!(
             "{place}: face {max} is far above every other face (the next largest is {second}; {max} holds {at_max} of the {} rolls): a typo or a total row? Declare the die with --faces K to keep it",
             self.total
