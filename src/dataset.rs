@@ -42,7 +42,10 @@ fn is_zero(n: &u64) -> bool {
 pub struct Group {
     /// The group's value in the `--by` column; `None` without `--by`.
     pub name: Option<String>,
-    /// Count of each face of the die, in the order of [`Dataset::faces`].
+    /// Count of each face of the die, in the order of [`Dataset::faces`],
+    /// up to the last face this group rolled: the faces after it have
+    /// count 0 and are not stored, so that many groups of a die with many
+    /// faces hold only what they saw (see [`Group::over`]).
     pub counts: Vec<u64>,
     /// N = Σ counts.
     pub n: u64,
@@ -50,6 +53,22 @@ pub struct Group {
     /// [`Dataset::faces`], count), sorted; `None` for count tables, which
     /// carry no order.
     pub pairs: Option<Vec<((usize, usize), u64)>>,
+}
+
+impl Group {
+    /// The group with a count for every one of `k` faces (the never-rolled
+    /// ones after its last face as 0); borrowed when it has them all.
+    pub fn over(&self, k: usize) -> std::borrow::Cow<'_, Group> {
+        if self.counts.len() >= k {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let mut counts = self.counts.clone();
+        counts.resize(k, 0);
+        std::borrow::Cow::Owned(Group {
+            counts,
+            ..self.clone()
+        })
+    }
 }
 
 /// Everything read from the inputs.

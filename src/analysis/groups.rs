@@ -36,7 +36,7 @@ pub fn shared(data: &Dataset) -> Vec<GroupDie<'_>> {
         .iter()
         .map(|g| GroupDie {
             faces: Cow::Borrowed(&data.faces[..]),
-            group: Cow::Borrowed(g),
+            group: g.over(data.faces.len()),
         })
         .collect()
 }

@@ -46,7 +46,8 @@ pub fn analyse(data: &Dataset, grouped: bool, options: &AnalysisOptions) -> Resu
         skipped: data.skipped.clone(),
     };
     if !grouped {
-        let die = die::analyse_die(&data.faces, &data.groups[0], &null, options)?;
+        let group = data.groups[0].over(data.faces.len());
+        let die = die::analyse_die(&data.faces, &group, &null, options)?;
         return Ok(Report::Single(Box::new(SingleReport { die, input })));
     }
     // Faces found off must hold across all G groups at once: the

@@ -241,8 +241,11 @@ impl Tally {
             .groups
             .into_iter()
             .map(|g| {
-                let mut counts = vec![0; k];
-                for (slot, &c) in g.counts.iter().enumerate().skip(first) {
+                // Only what the group saw: its faces up to its own largest
+                // (100 groups of a 10^6-face die would otherwise hold 800 MB).
+                let seen = g.counts.len().saturating_sub(first).min(k);
+                let mut counts = vec![0; seen];
+                for (slot, &c) in g.counts.iter().enumerate().skip(first).take(seen) {
                     counts[slot - first] = c;
                 }
                 let pairs = (!self.saw_counts).then(|| {

@@ -89,7 +89,9 @@ pub fn write_counts(out: &mut dyn Write, data: &Dataset, grouped: bool) -> std::
         b"face,count\n"
     })?;
     for g in &data.groups {
-        for (face, count) in data.faces.iter().zip(&g.counts) {
+        // Every face, the never-rolled ones after the group's last as 0.
+        let counts = g.counts.iter().chain(std::iter::repeat(&0));
+        for (face, count) in data.faces.iter().zip(counts) {
             if grouped {
                 write!(out, "{},", csv_field(g.name.as_deref().unwrap_or_default()))?;
             }
