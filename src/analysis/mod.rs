@@ -62,8 +62,13 @@ pub fn analyse(data: &Dataset, grouped: bool, options: &AnalysisOptions) -> Resu
     };
     let cells = data.groups.len() as u64 * data.faces.len() as u64;
     if !options.group_faces && cells > groups::MAX_GROUP_CELLS {
+        let or = if data.k_inferred {
+            "declare the die with --faces"
+        } else {
+            "declare a die with fewer --faces"
+        };
         bail!(
-            "{} groups × {} faces is {cells} rows to report, more than {}: give each group its own faces with --group-faces, or declare the die with --faces",
+            "{} groups × {} faces is {cells} rows to report, more than {}: give each group its own faces with --group-faces, or {or}",
             data.groups.len(),
             data.faces.len(),
             groups::MAX_GROUP_CELLS
