@@ -87,11 +87,11 @@ pub fn run(args: FitArgs, ui: &Ui) -> Result<()> {
         report::csv::write_trace(&mut trace, &report)?;
         trace.finish()?;
     }
-    if args.check && report.rejects() {
-        return Err(Rejected.into());
-    }
     if let Some(warning) = unconverged_warning(&report) {
         eprintln!("diceml: warning: {warning}");
+    }
+    if args.check && report.rejects() {
+        return Err(Rejected.into());
     }
     Ok(())
 }

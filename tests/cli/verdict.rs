@@ -80,6 +80,17 @@ fn check_exits_3_when_the_verdict_rejects_and_0_when_not() {
             .assert()
             .code(0);
     }
+    // A fit that did not converge still warns before the gate's line.
+    let out = diceml()
+        .args(["fit", "data/loaded_d6.csv", "--check", "--max-iter", "3"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(lines[0].starts_with("diceml: warning: fit:"), "{err}");
+    assert_eq!(lines[1], "diceml: --check: the verdict rejects the null");
     // Data errors stay 1 and usage errors 2 under --check.
     diceml()
         .args(["fit", "-", "--check"])
