@@ -38,7 +38,6 @@ pub use types::*;
 
 /// Analyses every group of `data`; `grouped` says whether `--by` was given.
 pub fn analyse(data: &Dataset, grouped: bool, options: &AnalysisOptions) -> Result<Report> {
-    let null = Die::null(options.null.as_ref(), data.faces.len())?.probabilities();
     let input = InputSummary {
         k_inferred: data.k_inferred,
         kind: data.kind,
@@ -46,6 +45,7 @@ pub fn analyse(data: &Dataset, grouped: bool, options: &AnalysisOptions) -> Resu
         skipped: data.skipped.clone(),
     };
     if !grouped {
+        let null = Die::null(options.null.as_ref(), data.faces.len())?.probabilities();
         let group = data.groups[0].over(data.faces.len());
         let die = die::analyse_die(&data.faces, &group, &null, options)?;
         return Ok(Report::Single(Box::new(SingleReport { die, input })));
@@ -87,12 +87,11 @@ pub fn analyse(data: &Dataset, grouped: bool, options: &AnalysisOptions) -> Resu
             bail!("group {name:?} has no rolls (N = 0): nothing to fit");
         }
         let in_group = |e: anyhow::Error| e.context(format!("group {name:?}"));
-        let null = match options.null.as_ref() {
-            None if !options.group_faces => null.clone(),
-            expected => Die::null(expected, d.faces.len())
-                .map_err(|e| in_group(e.into()))?
-                .probabilities(),
-        };
+        // Each group's null over its own faces (with --group-faces, an
+        // --expected must match every group's K).
+        let null = Die::null(options.null.as_ref(), d.faces.len())
+            .map_err(|e| in_group(e.into()))?
+            .probabilities();
         let mut die = die::analyse_die(&d.faces, g, &null, &per_group).map_err(in_group)?;
         if options.adjust != Adjust::None {
             die.ci.family_level = Some(options.level);

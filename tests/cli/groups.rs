@@ -214,3 +214,30 @@ fn too_many_groups_times_faces_is_refused_with_a_hint() {
         "{err}"
     );
 }
+
+/// --expected under --group-faces is each group's null: it must have every
+/// group's K (checked per group, not against the log's largest face).
+#[test]
+fn expected_with_group_faces_is_checked_against_each_group() {
+    let log = "die,face\nd6,1\nd6,2\nd6,6\nalice,3\nalice,6\n";
+    let args = [
+        "--by",
+        "die",
+        "--column",
+        "face",
+        "--group-faces",
+        "--expected",
+        "1,1,1,1,1,2",
+    ];
+    let json = fit_json(&args, log);
+    for g in json["groups"].as_array().unwrap() {
+        assert_eq!(g["k"], 6);
+        assert_eq!(g["null"][5].as_f64().unwrap(), 2.0 / 7.0);
+    }
+    let log = format!("{log}d4,1\nd4,4\n");
+    let err = run_fail(&[&["fit", "-"][..], &args[..]].concat(), &log, 2);
+    assert_eq!(
+        err,
+        "diceml: group \"d4\": --expected gives 6 probabilities but the die has 4 faces\n"
+    );
+}
