@@ -112,11 +112,11 @@ impl Output {
         self.inner
             .flush()
             .with_context(|| format!("{name}: cannot write"))?;
-        if let Some((temporary, target)) = self.pending.take() {
-            std::fs::rename(&temporary, &target).with_context(|| {
-                let _ = std::fs::remove_file(&temporary);
-                format!("{name}: cannot write")
-            })?;
+        if let Some((temporary, target)) = &self.pending {
+            // On failure `self` is dropped still pending: Drop removes the
+            // temporary file.
+            std::fs::rename(temporary, target).with_context(|| format!("{name}: cannot write"))?;
+            self.pending = None;
         }
         Ok(())
     }

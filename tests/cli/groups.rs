@@ -28,6 +28,17 @@ fn mixed(dice: &[(&str, u64, u64, u64)]) -> String {
     log
 }
 
+/// `fit -` of a `die,face` log, each die with its own faces.
+const FIT_OWN_FACES: [&str; 7] = [
+    "fit",
+    "-",
+    "--by",
+    "die",
+    "--column",
+    "face",
+    "--group-faces",
+];
+
 fn group<'a>(json: &'a Value, name: &str) -> &'a Value {
     json["groups"]
         .as_array()
@@ -95,18 +106,7 @@ fn homogeneity_runs_only_across_groups_that_share_their_faces() {
     assert_eq!(sets[0]["groups"], serde_json::json!(["alice", "bob"]));
     // The test is alice's and bob's 2 × 6 table alone: df 5.
     assert_eq!(sets[0]["test"]["df"], 5);
-    let table = run_ok(
-        &[
-            "fit",
-            "-",
-            "--by",
-            "die",
-            "--column",
-            "face",
-            "--group-faces",
-        ],
-        &log,
-    );
+    let table = run_ok(&FIT_OWN_FACES, &log);
     assert!(
         table.contains("3 groups, each with its own faces (K = 6 to 20)"),
         "{table}"
@@ -143,19 +143,7 @@ fn without_group_faces_groups_that_differ_in_range_are_warned_about() {
 #[test]
 fn a_group_named_dn_that_rolls_above_n_is_an_error_naming_it() {
     let log = "die,face\nd6,1\nd6,7\nd20,20\n";
-    let err = run_fail(
-        &[
-            "fit",
-            "-",
-            "--by",
-            "die",
-            "--column",
-            "face",
-            "--group-faces",
-        ],
-        log,
-        1,
-    );
+    let err = run_fail(&FIT_OWN_FACES, log, 1);
     assert_eq!(
         err,
         "diceml: group \"d6\": face 7 was rolled 1 times, but a die named d6 has faces 1 to 6; rename the group or leave out --group-faces\n"

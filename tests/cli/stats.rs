@@ -574,6 +574,15 @@ fn a_tiny_prior_leaves_a_never_rolled_face_at_zero() {
     }
 }
 
+/// Every --ci method.
+const CI_METHODS: [&str; 5] = [
+    "goodman",
+    "sison-glaz",
+    "wilson",
+    "clopper-pearson",
+    "jeffreys",
+];
+
 #[test]
 fn extreme_test_options_give_finite_numbers_or_a_warning_and_never_hang() {
     // Every option that reaches a statistic, at its extremes, on a die and
@@ -601,13 +610,7 @@ fn extreme_test_options_give_finite_numbers_or_a_warning_and_never_hang() {
         runs.push(on_die(&["--prior", prior]));
     }
     for level in ["1e-300", "0.999999999999", "0.9999999999999999"] {
-        for ci in [
-            "goodman",
-            "sison-glaz",
-            "wilson",
-            "clopper-pearson",
-            "jeffreys",
-        ] {
+        for ci in CI_METHODS {
             runs.push(on_die(&["--level", level, "--ci", ci]));
         }
     }
@@ -623,13 +626,7 @@ fn extreme_test_options_give_finite_numbers_or_a_warning_and_never_hang() {
             all.extend(args.iter().map(|a| a.to_string()));
             ("-".to_string(), all, table)
         };
-        for ci in [
-            "goodman",
-            "sison-glaz",
-            "wilson",
-            "clopper-pearson",
-            "jeffreys",
-        ] {
+        for ci in CI_METHODS {
             runs.push(on_table(&["--ci", ci]));
         }
         for extra in [
