@@ -225,6 +225,7 @@ impl InputArgs {
             faces: self.faces,
             labels: self.labels.as_ref().map(|l| l.0.clone()),
             skip_invalid: self.skip_invalid,
+            keep_rolls: false,
             general_only: false,
         }
     }

@@ -53,6 +53,10 @@ pub struct Group {
     /// [`Dataset::faces`], count), sorted; `None` for count tables, which
     /// carry no order.
     pub pairs: Option<Vec<((usize, usize), u64)>>,
+    /// Every roll in the order read (face indices into [`Dataset::faces`];
+    /// the inputs one after another), when the reader was asked to keep
+    /// them; `None` otherwise and for count tables, which carry no order.
+    pub rolls: Option<Vec<u32>>,
 }
 
 impl Group {

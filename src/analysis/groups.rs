@@ -122,6 +122,12 @@ fn restrict(g: &Group, faces: Vec<String>, index: &[Option<usize>]) -> GroupDie<
             .filter_map(|&((a, b), n)| Some(((index[a]?, index[b]?), n)))
             .collect()
     });
+    let rolls = g.rolls.as_ref().map(|rolls| {
+        rolls
+            .iter()
+            .filter_map(|&x| index[x as usize].map(|i| i as u32))
+            .collect()
+    });
     GroupDie {
         faces: Cow::Owned(faces),
         group: Cow::Owned(Group {
@@ -129,6 +135,7 @@ fn restrict(g: &Group, faces: Vec<String>, index: &[Option<usize>]) -> GroupDie<
             counts,
             n: g.n,
             pairs,
+            rolls,
         }),
     }
 }
@@ -230,6 +237,7 @@ mod tests {
             counts: counts.to_vec(),
             n: counts.iter().sum(),
             pairs: Some(vec![((0, 1), 1), ((1, 2), 2)]),
+            rolls: None,
         }
     }
 

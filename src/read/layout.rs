@@ -217,6 +217,7 @@ impl Layout {
     /// integer faces (within `limits`) of a roll log without groups.
     pub fn fast_plan(&self, limits: Limits, options: &ReadOptions) -> Option<Plan> {
         let eligible = !options.general_only
+            && !options.keep_rolls
             && self.by.is_none()
             && self.count.is_none()
             && options.labels.is_none();

@@ -30,6 +30,7 @@ mod tally;
 use std::fs::File;
 use std::io::BufRead;
 use std::io::{BufReader, Cursor, Read, Seek};
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -134,12 +135,67 @@ pub struct Reader {
 impl Reader {
     /// A reader with nothing read yet.
     pub fn new(options: &ReadOptions) -> Self {
+        let mut tally = Tally::new(
+            Domain::new(options.faces, options.labels.as_deref()),
+            options.skip_invalid,
+        );
+        if options.keep_rolls {
+            tally.keep_rolls();
+        }
         Reader {
             options: options.clone(),
-            tally: Tally::new(
-                Domain::new(options.faces, options.labels.as_deref()),
-                options.skip_invalid,
-            ),
+            tally,
+        }
+    }
+
+    /// Reads one input like [`Reader::read`], row by row as it arrives (the
+    /// general path: a pipe's rows are seen as soon as their line ends),
+    /// telling `watch` of every roll: its group's index (in first-seen
+    /// order) and its face's index among the declared faces. The die must
+    /// be declared (`--faces` or `--labels`), so that a face's index never
+    /// changes. Stops early, returning `true`, when `watch` breaks.
+    pub fn read_watched(
+        &mut self,
+        input: Input,
+        progress: &Progress,
+        watch: &mut dyn FnMut(usize, usize) -> ControlFlow<()>,
+    ) -> Result<bool> {
+        if self.tally.domain().inferred() {
+            bail!("watching needs the die declared with --faces K or --labels");
+        }
+        let source = input.name;
+        let input: Box<dyn Read> = Box::new(Counted {
+            inner: input.reader,
+            progress: progress.clone(),
+        });
+        let (options, tally) = (&self.options, &mut self.tally);
+        // Small reads: a row is handled once its line has arrived.
+        let mut reader = RecordReader::new(
+            BufReader::with_capacity(1 << 12, input),
+            options.dialect.delimiter,
+            1,
+        );
+        let mut record = Record::default();
+        let Some(layout) = first_record(&mut reader, &mut record, &source, options, tally)? else {
+            return Ok(false);
+        };
+        tally.start_input();
+        let first = tally.domain().first_slot();
+        let mut pending = (!layout.header).then(|| record.clone());
+        loop {
+            if let Some(record) = pending.take() {
+                layout.row(&record, &source, tally)?;
+                if let Some((group, slot)) = tally.take_last_roll() {
+                    if watch(group, slot as usize - first).is_break() {
+                        return Ok(true);
+                    }
+                }
+            }
+            match reader.read(&mut record).with_context(|| source.clone())? {
+                Ok(true) => pending = Some(record.clone()),
+                Ok(false) => return Ok(false),
+                Err(bad) => malformed(tally, &source, bad)?,
+            }
         }
     }
 

@@ -63,6 +63,10 @@ pub struct ReadOptions {
     pub labels: Option<Vec<String>>,
     /// Count and report invalid rows instead of stopping.
     pub skip_invalid: bool,
+    /// Keep every group's rolls in order ([`crate::dataset::Group::rolls`]),
+    /// for the sequential test. The rolls are read by the general path (the
+    /// fast scanners keep counts only).
+    pub keep_rolls: bool,
     /// A test hook: never take the fast path, so that tests can check that
     /// both paths give the same answers.
     #[doc(hidden)]

@@ -19,6 +19,8 @@ struct GroupTally {
     /// The last roll of the current input, or [`NO_PREVIOUS`].
     prev: u32,
     pairs: PairCounts,
+    /// The rolls in order (domain slots), when kept.
+    rolls: Vec<u32>,
 }
 
 /// How many skipped rows are quoted in [`Skipped::examples`].
@@ -29,6 +31,10 @@ pub const SKIPPED_EXAMPLES: usize = 10;
 pub struct Tally {
     domain: Domain,
     skip_invalid: bool,
+    keep_rolls: bool,
+    /// The group and slot of the roll the last [`Tally::add`] counted, until
+    /// [`Tally::take_last_roll`] takes it.
+    last_roll: Option<(usize, u32)>,
     groups: Vec<GroupTally>,
     group_index: HashMap<Vec<u8>, usize>,
     header: Option<String>,
@@ -47,6 +53,8 @@ impl Tally {
         Tally {
             domain,
             skip_invalid,
+            keep_rolls: false,
+            last_roll: None,
             groups: Vec::new(),
             group_index: HashMap::new(),
             header: None,
@@ -55,6 +63,17 @@ impl Tally {
             total: 0,
             max_at: None,
         }
+    }
+
+    /// Keeps every group's rolls in order from now on.
+    pub fn keep_rolls(&mut self) {
+        self.keep_rolls = true;
+    }
+
+    /// The group index and face slot of the roll last counted, once: a
+    /// reader's watcher sees each roll as it is read.
+    pub fn take_last_roll(&mut self) -> Option<(usize, u32)> {
+        self.last_roll.take()
     }
 
     /// The face domain so far.
@@ -144,6 +163,7 @@ impl Tally {
             None => self.new_group(key, new_name)?,
         };
         self.total = total;
+        let index_of_group = g;
         let g = &mut self.groups[g];
         g.n += add;
         let index = slot as usize;
@@ -156,6 +176,10 @@ impl Tally {
         } else {
             g.pairs.add(g.prev, slot);
             g.prev = slot;
+            if self.keep_rolls {
+                g.rolls.push(slot);
+            }
+            self.last_roll = Some((index_of_group, slot));
         }
         Ok(())
     }
@@ -219,6 +243,7 @@ impl Tally {
             n: 0,
             prev: NO_PREVIOUS,
             pairs: PairCounts::new(),
+            rolls: Vec::new(),
         });
         self.group_index.insert(key.to_vec(), self.groups.len() - 1);
         Ok(self.groups.len() - 1)
@@ -256,11 +281,16 @@ impl Tally {
                         .map(|((p, c), n)| ((p as usize - first, c as usize - first), n))
                         .collect()
                 });
+                let rolls = (self.keep_rolls && !self.saw_counts).then(|| {
+                    let first = first as u32;
+                    g.rolls.iter().map(|&slot| slot - first).collect()
+                });
                 Group {
                     name: g.name,
                     counts,
                     n: g.n,
                     pairs,
+                    rolls,
                 }
             })
             .collect();

@@ -36,6 +36,7 @@ pub mod exact;
 pub mod gof;
 pub mod info;
 pub mod power;
+pub mod sequential;
 mod special;
 #[cfg(test)]
 mod testing;

@@ -29,20 +29,24 @@ fn options() -> impl Strategy<Value = ReadOptions> {
         prop_oneof![Just(None), Just(Some(ColumnSpec::Index(2)))],
         prop_oneof![Just(b','), Just(b';'), Just(b'\t')],
         any::<bool>(),
+        any::<bool>(),
     )
         .prop_map(
-            |(counts, no_header, skip_invalid, faces, column, by, delimiter, fast)| ReadOptions {
-                dialect: Dialect {
-                    delimiter,
-                    no_header,
-                },
-                counts,
-                column,
-                by,
-                faces,
-                labels: None,
-                skip_invalid,
-                general_only: !fast,
+            |(counts, no_header, skip_invalid, faces, column, by, delimiter, fast, keep_rolls)| {
+                ReadOptions {
+                    dialect: Dialect {
+                        delimiter,
+                        no_header,
+                    },
+                    counts,
+                    column,
+                    by,
+                    faces,
+                    labels: None,
+                    skip_invalid,
+                    keep_rolls,
+                    general_only: !fast,
+                }
             },
         )
 }
@@ -229,6 +233,16 @@ proptest! {
                 // A group stores its counts up to its own last rolled face.
                 prop_assert!(g.counts.len() <= data.faces.len());
                 prop_assert_eq!(g.over(data.faces.len()).counts.len(), data.faces.len());
+                // Kept rolls are exactly the counted rolls, in some order.
+                if let Some(rolls) = &g.rolls {
+                    prop_assert!(options.keep_rolls);
+                    let mut tally = vec![0u64; data.faces.len()];
+                    for &x in rolls {
+                        tally[x as usize] += 1;
+                    }
+                    prop_assert_eq!(&tally[..g.counts.len()], &g.counts[..]);
+                    prop_assert!(tally[g.counts.len()..].iter().all(|&c| c == 0));
+                }
             }
         }
     }
