@@ -358,6 +358,19 @@ pub struct FitArgs {
     #[arg(long, value_enum, default_value_t = AdjustArg::Holm)]
     pub adjust: AdjustArg,
 
+    /// Test the log as it was rolled, with an anytime-valid e-process: the
+    /// verdict then says at which roll the die could have been judged
+    /// biased, and stays valid however often the log was looked at before
+    /// (the rolls are read in order, by the general reader).
+    #[arg(long)]
+    pub sequential: bool,
+
+    /// With --sequential (implied): also decide "fair to within D" the first
+    /// time every face's anytime-valid confidence sequence lies within its
+    /// null probability ± D (e.g. 0.02 for two points).
+    #[arg(long, value_name = "D", value_parser = parse_level)]
+    pub within: Option<f64>,
+
     /// Write to FILE instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
