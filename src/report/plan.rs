@@ -54,7 +54,7 @@ fn write_table(out: &mut dyn Write, plan: &Plan) -> std::io::Result<()> {
                 out,
                 "  real-valued solution  {} rolls give exactly {}% power",
                 real_rolls(real),
-                percent(target)
+                target_percent(target)
             )?;
         }
         _ => writeln!(
@@ -143,15 +143,32 @@ fn real_rolls(x: f64) -> String {
     }
 }
 
-/// 6 significant digits, in plain form between 1e-4 and 1e6.
+/// 6 significant digits without trailing zeros, in plain form between
+/// 1e-4 and 1e6: 0.223607, 0.009.
 fn significant(x: f64) -> String {
     if x == 0.0 {
         "0".into()
     } else if (1e-4..1e6).contains(&x.abs()) {
         let decimals = (5 - x.abs().log10().floor() as i32).max(0) as usize;
-        format!("{x:.decimals$}")
+        let text = format!("{x:.decimals$}");
+        if text.contains('.') {
+            text.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            text
+        }
     } else {
         format!("{x:.5e}")
+    }
+}
+
+/// The target power as a percentage as given (80, 99.5), with more
+/// decimals where 3 would round it to 100.
+fn target_percent(x: f64) -> String {
+    let text = percent(x);
+    if text == "100" || text == "0" {
+        power_percent(x)
+    } else {
+        text
     }
 }
 
