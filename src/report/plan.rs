@@ -21,7 +21,7 @@ pub enum PlanFormat {
 }
 
 /// Faces of a die listed in the table; the JSON has them all.
-const LISTED_FACES: usize = 12;
+const LISTED_FACES: usize = 10;
 
 /// Writes `plan` in the chosen format.
 pub fn write(out: &mut dyn Write, plan: &Plan, format: PlanFormat) -> std::io::Result<()> {
@@ -70,12 +70,16 @@ fn write_table(out: &mut dyn Write, plan: &Plan) -> std::io::Result<()> {
         plan.df,
         number(lambda)
     )?;
-    let fair = if is_fair(&plan.null) {
-        " (a fair die)"
+    let null = if is_fair(&plan.null) {
+        format!(
+            "a fair d{}: {} on every face",
+            plan.null.len(),
+            short(plan.null[0])
+        )
     } else {
-        ""
+        list(&plan.null)
     };
-    writeln!(out, "  null                  {}{fair}", list(&plan.null))?;
+    writeln!(out, "  null                  {null}")?;
     writeln!(out, "  alternative           {}", list(&plan.alternative))
 }
 
@@ -201,7 +205,10 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("w = 0.223607 (df = 5;"), "{text}");
-        assert!(text.contains("(a fair die)"), "{text}");
+        assert!(
+            text.contains("null                  a fair d6: 0.166667 on every face"),
+            "{text}"
+        );
         let text = table(&fair, &[0.3, 0.1, 0.15, 0.15, 0.15, 0.15], Some(100));
         assert!(text.starts_with("Power at 100 rolls: "), "{text}");
         assert!(

@@ -146,7 +146,9 @@ pub fn cohen_w(null: &[f64], alternative: &[f64]) -> Option<f64> {
 /// against an alternative of effect size w, as a function of the rolls N.
 ///
 /// Under the alternative X² is approximately noncentral χ² (Cohen 1988,
-/// ch. 7; Agresti 2013, §6.6.4):
+/// ch. 7). It is the law of X² under alternatives that approach the null
+/// like 1/√N; against a fixed die it is an approximation (docs/statistics.md
+/// §9 compares it with simulation):
 ///
 /// ```text
 /// power(N) = P(χ²(df, λ) > χ²_{1−α}(df)),   λ = N·w²
