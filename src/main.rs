@@ -38,7 +38,7 @@ fn main() -> ExitCode {
 /// semicolons, and the pointer to --help.
 fn one_line(err: &Error) -> String {
     if err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
-        return "a command is required: simulate, fit, count, completions or man; see --help"
+        return "a command is required: simulate, fit, count, plan, completions or man; see --help"
             .into();
     }
     let text = err.render().to_string();

@@ -16,12 +16,15 @@
 //!   is decided;
 //! - [`verdict`]: the decision — which p-value decides, at what level,
 //!   adjusted or not, and which faces are off — made once here, so that
-//!   every output format shows the same conclusion.
+//!   every output format shows the same conclusion;
+//! - [`plan`]: `diceml plan`'s question (the rolls a test needs, or its
+//!   power at N rolls), checked and answered as plain data.
 
 mod die;
 pub mod evidence;
 pub mod groups;
 pub mod options;
+pub mod plan;
 pub mod sequential;
 pub mod types;
 pub mod verdict;

@@ -5,6 +5,7 @@ pub mod completions;
 pub mod count;
 pub mod fit;
 pub mod man;
+pub mod plan;
 pub mod simulate;
 
 use anyhow::Result;

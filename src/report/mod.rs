@@ -12,7 +12,8 @@
 //! - [`csv`]: the fit's rows, the optimiser's trace, count tables and roll
 //!   logs;
 //! - [`json`]: the report as one JSON document;
-//! - [`mod@format`]: numbers for people, shared by the table and the charts.
+//! - [`mod@format`]: numbers for people, shared by the table and the charts;
+//! - [`plan`]: `diceml plan`'s report, in words or as JSON.
 //!
 //! The files never import this one (it only dispatches to them), so there
 //! is no cycle between them.
@@ -26,8 +27,10 @@ use crate::analysis::Report;
 pub mod csv;
 pub mod format;
 pub mod json;
+pub mod plan;
 pub mod table;
 
+pub use plan::PlanFormat;
 pub use table::Look;
 
 /// How `fit` writes its report (`--format`).

@@ -10,6 +10,8 @@
 //! - `stats`: tests, intervals, Bayes and information against SciPy, statsmodels, R;
 //! - `groups`: mixed dice under `--by`, `--group-faces`, homogeneity;
 //! - `verdict`: the JSON verdict, `--check` and `--alpha`, multiple testing under `--by`;
+//! - `plan`: the rolls a test needs against SciPy and statsmodels, the
+//!   coin's closed form, the JSON contract, the chart, usage errors;
 //! - `docs`: every console example in README.md and docs/cli.md runs;
 //! - `fit`: the simulate | fit pipeline, JSON/CSV/table output, headers and
 //!   columns, zero-count faces, bad input with file:line, degenerate input.
@@ -20,6 +22,7 @@ mod fuzz;
 mod groups;
 mod layering;
 mod output;
+mod plan;
 mod read;
 mod simulate;
 mod stats;
