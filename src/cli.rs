@@ -184,6 +184,31 @@ pub struct PlanArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub rolls: Option<u64>,
 
+    /// Also simulate the anytime-valid sequential test (fit --sequential)
+    /// against the same die: its power at the same rolls, and the rolls to
+    /// its decision (median, quartiles), the price of being allowed to stop
+    /// early.
+    #[arg(long)]
+    pub sequential: bool,
+
+    /// Simulated logs for --sequential.
+    #[arg(long, value_name = "B", default_value_t = 1000, requires = "sequential", value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub replicates: u64,
+
+    /// The generator's seed for --sequential (a fixed default, so that a
+    /// plan is reproducible).
+    #[arg(long, value_name = "S", default_value_t = 1, requires = "sequential")]
+    pub seed: u64,
+
+    /// With --sequential: stop a simulated log undecided after N rolls
+    /// (default ten times the fixed test's rolls, at least 1000).
+    #[arg(long, value_name = "N", requires = "sequential", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_rolls: Option<u64>,
+
+    /// With --sequential: the D of fit --within D.
+    #[arg(long, value_name = "D", requires = "sequential", value_parser = parse_level)]
+    pub within: Option<f64>,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = PlanFormat::Table)]
     pub format: PlanFormat,

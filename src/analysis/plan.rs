@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::error::UsageError;
 use crate::stats::power::{cohen_w, pearson_df, PearsonPower};
+use crate::stats::sequential::{self, Decision};
 use crate::tolerance::PLAN_SAME_DIE_REL;
 
 /// The most rolls `plan` solves for: 2^53, the last whole number every
@@ -58,6 +59,125 @@ pub struct Plan {
     pub null: Vec<f64>,
     /// The alternative's K probabilities.
     pub alternative: Vec<f64>,
+    /// The sequential test against the same alternative, by simulation
+    /// (`--sequential`); absent without it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sequential: Option<SequentialPlan>,
+}
+
+/// What the anytime-valid sequential test (`fit --sequential`) costs
+/// against the alternative: the rolls to its decision over simulated logs.
+/// Quantiles count a log still undecided at `max_rolls` as deciding later;
+/// a quantile beyond every decided log is null.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SequentialPlan {
+    /// The e-process ([`crate::stats::sequential`]): "mixture".
+    pub method: &'static str,
+    /// Simulated logs.
+    pub replicates: u64,
+    /// The generator's seed (`--seed`).
+    pub seed: u64,
+    /// Each log stops here if undecided (`--max-rolls`).
+    pub max_rolls: u64,
+    /// The D of `--within`, or null.
+    pub within: Option<f64>,
+    /// Fraction of logs rejected by `rolls` (the fixed test's N): the
+    /// sequential test's power there.
+    pub power_at_rolls: f64,
+    /// Its Monte Carlo standard error √(p(1 − p)/B).
+    pub power_std_error: f64,
+    /// Fraction of logs rejected by `max_rolls`.
+    pub reject_fraction: f64,
+    /// With `--within`: fraction of logs wrongly found fair.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fair_fraction: Option<f64>,
+    /// Mean of min(decision roll, max_rolls).
+    pub rolls_mean_capped: f64,
+    /// Quartiles and 90th percentile of the decision roll.
+    pub rolls_p25: Option<u64>,
+    /// The median decision roll.
+    pub rolls_median: Option<u64>,
+    /// The 75th percentile.
+    pub rolls_p75: Option<u64>,
+    /// The 90th percentile.
+    pub rolls_p90: Option<u64>,
+}
+
+/// How to simulate the sequential test (`plan --sequential`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SequentialPlanOptions {
+    /// Simulated logs (`--replicates`).
+    pub replicates: u64,
+    /// The generator's seed (`--seed`).
+    pub seed: u64,
+    /// Rolls per log at most (`--max-rolls`); `None`: ten times the fixed
+    /// test's rolls, at least 1000.
+    pub max_rolls: Option<u64>,
+    /// `--within D`.
+    pub within: Option<f64>,
+}
+
+/// Simulates the sequential test of `plan`'s null against its alternative.
+pub fn sequential_plan(plan: &Plan, options: &SequentialPlanOptions) -> SequentialPlan {
+    let max_rolls = options
+        .max_rolls
+        .unwrap_or_else(|| plan.rolls.saturating_mul(10).max(1000))
+        .max(plan.rolls);
+    let runs = sequential::simulate_decisions(
+        &plan.null,
+        &plan.alternative,
+        plan.alpha,
+        options.within,
+        options.replicates,
+        max_rolls,
+        options.seed,
+    );
+    let b = options.replicates as f64;
+    let rejected: Vec<u64> = runs
+        .iter()
+        .filter_map(|r| match r {
+            Some((at, Decision::Reject)) => Some(*at),
+            _ => None,
+        })
+        .collect();
+    let fair = runs
+        .iter()
+        .filter(|r| matches!(r, Some((_, Decision::Fair))))
+        .count();
+    let power = rejected.iter().filter(|&&at| at <= plan.rolls).count() as f64 / b;
+    // Decision rolls, undecided (and wrongly fair) logs last.
+    let mut order: Vec<u64> = runs
+        .iter()
+        .map(|r| match r {
+            Some((at, Decision::Reject)) => *at,
+            _ => u64::MAX,
+        })
+        .collect();
+    order.sort_unstable();
+    let quantile = |q: f64| {
+        let i = ((q * b).ceil() as usize).clamp(1, order.len()) - 1;
+        (order[i] != u64::MAX).then_some(order[i])
+    };
+    SequentialPlan {
+        method: "mixture",
+        replicates: options.replicates,
+        seed: options.seed,
+        max_rolls,
+        within: options.within,
+        power_at_rolls: power,
+        power_std_error: (power * (1.0 - power) / b).sqrt(),
+        reject_fraction: rejected.len() as f64 / b,
+        fair_fraction: options.within.map(|_| fair as f64 / b),
+        rolls_mean_capped: order
+            .iter()
+            .map(|&at| at.min(max_rolls) as f64)
+            .sum::<f64>()
+            / b,
+        rolls_p25: quantile(0.25),
+        rolls_median: quantile(0.5),
+        rolls_p75: quantile(0.75),
+        rolls_p90: quantile(0.9),
+    }
 }
 
 impl Plan {
@@ -140,6 +260,7 @@ pub fn plan(null: &[f64], alternative: &[f64], options: &PlanOptions) -> Result<
         power_at_rolls: curve.at(rolls as f64),
         null: null.to_vec(),
         alternative: alternative.to_vec(),
+        sequential: None,
     })
 }
 

@@ -6,7 +6,7 @@
 
 use anyhow::Result;
 
-use crate::analysis::plan::{self, PlanOptions};
+use crate::analysis::plan::{self, PlanOptions, SequentialPlanOptions};
 use crate::cli::PlanArgs;
 use crate::io;
 use crate::plot::{self, PlotPath};
@@ -25,11 +25,22 @@ pub fn run(args: PlanArgs) -> Result<()> {
         power: args.power,
         rolls: args.rolls,
     };
-    let plan = plan::plan(
+    let mut plan = plan::plan(
         &null.probabilities(),
         &alternative.probabilities(),
         &options,
     )?;
+    if args.sequential {
+        plan.sequential = Some(plan::sequential_plan(
+            &plan,
+            &SequentialPlanOptions {
+                replicates: args.replicates,
+                seed: args.seed,
+                max_rolls: args.max_rolls,
+                within: args.within,
+            },
+        ));
+    }
     // The chart is drawn before the report is written, so that a chart that
     // cannot be drawn stops the run before any output.
     let chart = match &plot_target {

@@ -80,7 +80,53 @@ fn write_table(out: &mut dyn Write, plan: &Plan) -> std::io::Result<()> {
         list(&plan.null)
     };
     writeln!(out, "  null                  {null}")?;
-    writeln!(out, "  alternative           {}", list(&plan.alternative))
+    writeln!(out, "  alternative           {}", list(&plan.alternative))?;
+    if let Some(s) = &plan.sequential {
+        write_sequential(out, plan, s)?;
+    }
+    Ok(())
+}
+
+/// The sequential test's simulated cost, beside the fixed test's.
+fn write_sequential(
+    out: &mut dyn Write,
+    plan: &Plan,
+    s: &crate::analysis::plan::SequentialPlan,
+) -> std::io::Result<()> {
+    let roll = |r: Option<u64>| r.map_or(format!("over {}", thousands(s.max_rolls)), thousands);
+    writeln!(
+        out,
+        "Sequential test (fit --sequential, anytime-valid; {} simulated logs, seed {}):",
+        thousands(s.replicates),
+        s.seed
+    )?;
+    writeln!(
+        out,
+        "  power at {} rolls     {}% (± {}), against {}% for the fixed test, which must not be looked at before",
+        thousands(plan.rolls),
+        power_percent(s.power_at_rolls),
+        power_percent(s.power_std_error),
+        power_percent(plan.power_at_rolls)
+    )?;
+    writeln!(
+        out,
+        "  rolls to a decision   median {}, quartiles {} to {}, 90% by {}; {}% decided by {}",
+        roll(s.rolls_median),
+        roll(s.rolls_p25),
+        roll(s.rolls_p75),
+        roll(s.rolls_p90),
+        power_percent(s.reject_fraction),
+        thousands(s.max_rolls)
+    )?;
+    if let Some(fair) = s.fair_fraction {
+        writeln!(
+            out,
+            "  wrongly found fair    {}% of the logs (within ± {})",
+            power_percent(fair),
+            s.within.unwrap_or(0.0)
+        )?;
+    }
+    Ok(())
 }
 
 /// The alternative in words: its most shifted face, and the rest.

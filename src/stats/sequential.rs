@@ -68,6 +68,7 @@
 //! than D from its null probability.
 
 use super::special::ln_gamma;
+use crate::sample::{seeded_rng, AliasTable, MAX_BATCH};
 
 /// Dice with more faces than this test on the omnibus family alone (the
 /// one-face family costs K·13 products per roll).
@@ -433,6 +434,42 @@ impl Sequential {
     }
 }
 
+/// Simulates `replicates` logs of a die with probabilities `alternative`
+/// (the generator seeded with `seed`, the logs drawn one after another
+/// from it) and runs the sequential test of `null` on each until it
+/// decides or `max_rolls` rolls: the decision and its roll, per log.
+pub fn simulate_decisions(
+    null: &[f64],
+    alternative: &[f64],
+    alpha: f64,
+    within: Option<f64>,
+    replicates: u64,
+    max_rolls: u64,
+    seed: u64,
+) -> Vec<Option<(u64, Decision)>> {
+    let table = AliasTable::new(alternative);
+    let mut rng = seeded_rng(seed);
+    let mut batch = [0u32; MAX_BATCH];
+    let len = table.batch_len();
+    (0..replicates)
+        .map(|_| {
+            let mut test = Sequential::new(null, alpha, within);
+            // Each log starts on a fresh word of the generator.
+            loop {
+                table.fill(&mut rng, &mut batch);
+                for &x in &batch[..len] {
+                    if test.rolls() >= max_rolls {
+                        return None;
+                    }
+                    if let Some(d) = test.push(x as usize) {
+                        return Some((test.rolls(), d));
+                    }
+                }
+            }
+        })
+        .collect()
+}
+
 /// ln(M/L_θ) = ln(M/L_p0) + n ln(p0/θ) + (t − n) ln((1 − p0)/(1 − θ)).
 fn ln_ratio(ln_m: f64, n: f64, t: f64, p0: f64, theta: f64) -> f64 {
     let hits = if n > 0.0 { n * (p0 / theta).ln() } else { 0.0 };
@@ -534,7 +571,7 @@ pub fn ln_e_closed(null: &[f64], counts: &[u64], faces_in_e: bool) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sample::{seeded_rng, AliasTable, DiceRng, MAX_BATCH};
+    use crate::sample::DiceRng;
 
     fn rolls(probs: &[f64], n: usize, rng: &mut DiceRng) -> Vec<usize> {
         let table = AliasTable::new(probs);
@@ -669,6 +706,100 @@ mod tests {
         assert!(lo < 0.25 && 0.25 < hi);
         for end in [lo, hi] {
             assert!((ln_ratio(ln_m, n, t, p0, end) - bound).abs() < 1e-6);
+        }
+    }
+
+    /// Decision rolls (None: undecided by `cap`) of the mixture and of the
+    /// Dirichlet(1) Bayes factor Π (n_x + 1)/((t + K) p0_x), the e-process
+    /// `fit` reports as its Bayes factor, on the same `reps` logs.
+    fn race(
+        null: &[f64],
+        truth: &[f64],
+        reps: usize,
+        cap: usize,
+        seed: u64,
+    ) -> [Vec<Option<usize>>; 2] {
+        let mut rng = seeded_rng(seed);
+        let threshold = (1.0f64 / 0.05).ln();
+        let (mut mixture, mut dirichlet) = (Vec::new(), Vec::new());
+        for _ in 0..reps {
+            let log = rolls(truth, cap, &mut rng);
+            let mut s = Sequential::new(null, 0.05, None);
+            mixture.push(log.iter().position(|&x| s.push(x).is_some()).map(|i| i + 1));
+            let (mut counts, mut ln) = (vec![0.0; null.len()], 0.0);
+            dirichlet.push(
+                log.iter()
+                    .enumerate()
+                    .position(|(t, &x)| {
+                        ln += ((counts[x] + 1.0) / ((t + null.len()) as f64 * null[x])).ln();
+                        counts[x] += 1.0;
+                        ln >= threshold
+                    })
+                    .map(|i| i + 1),
+            );
+        }
+        [mixture, dirichlet]
+    }
+
+    /// (fraction decided, median decision roll counting undecided as ∞).
+    fn summary(runs: &[Option<usize>]) -> (f64, Option<usize>) {
+        let mut at: Vec<usize> = runs.iter().map(|r| r.unwrap_or(usize::MAX)).collect();
+        at.sort_unstable();
+        let decided = runs.iter().filter(|r| r.is_some()).count() as f64 / runs.len() as f64;
+        let median = at[(at.len() - 1) / 2];
+        (decided, (median != usize::MAX).then_some(median))
+    }
+
+    #[test]
+    fn the_mixture_decides_a_loaded_d20_sooner_than_dirichlet_one() {
+        // One face at 0.07 on a d20, 200 logs of 6000 rolls: Dirichlet(1)
+        // pays (K − 1)/2 · ln t for its spread and rarely reaches 20.
+        let mut truth = vec![0.93 / 19.0; 20];
+        truth[0] = 0.07;
+        let [mixture, dirichlet] = race(&[0.05; 20], &truth, 200, 6000, 31);
+        let (m, d) = (summary(&mixture), summary(&dirichlet));
+        assert!(m.0 > 0.9 && d.0 < 0.5, "mixture {m:?}, dirichlet {d:?}");
+        assert!(m.1.unwrap() < 4000, "{m:?}");
+    }
+
+    /// The table in docs/statistics.md and the closing note:
+    /// `cargo test --release --lib sequential_power_table -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn sequential_power_table() {
+        let d6 = vec![1.0 / 6.0; 6];
+        let d20 = vec![0.05; 20];
+        let mut one6 = vec![0.15; 6];
+        one6[0] = 0.25;
+        let mut one20 = vec![0.93 / 19.0; 20];
+        one20[0] = 0.07;
+        // A d20 whose faces are spread by ±12% in a fixed pattern (a worn
+        // die: every face a little off).
+        let spread: Vec<f64> = (0..20)
+            .map(|k| 0.05 * (1.0 + 0.12 * ((k as f64) * 2.3).sin()))
+            .collect();
+        let total: f64 = spread.iter().sum();
+        let spread: Vec<f64> = spread.iter().map(|p| p / total).collect();
+        let cases: [(&str, &[f64], &[f64], usize); 5] = [
+            ("fair d6 (false alarms)", &d6, &d6, 20_000),
+            ("fair d20 (false alarms)", &d20, &d20, 20_000),
+            ("d6, face 1 at 0.25", &d6, &one6, 20_000),
+            ("d20, face 1 at 0.07", &d20, &one20, 20_000),
+            ("d20, every face ±12%", &d20, &spread, 20_000),
+        ];
+        println!("| die | logs | rolls at most | mixture: decided | mixture: median roll | Dirichlet(1): decided | Dirichlet(1): median roll |");
+        println!("|---|---|---|---|---|---|---|");
+        for (name, null, truth, cap) in cases {
+            let [m, d] = race(null, truth, 1000, cap, 77);
+            let (m, d) = (summary(&m), summary(&d));
+            let med = |x: Option<usize>| x.map_or("—".to_string(), |v| v.to_string());
+            println!(
+                "| {name} | 1000 | {cap} | {:.3} | {} | {:.3} | {} |",
+                m.0,
+                med(m.1),
+                d.0,
+                med(d.1)
+            );
         }
     }
 }

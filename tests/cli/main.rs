@@ -10,6 +10,8 @@
 //! - `stats`: tests, intervals, Bayes and information against SciPy, statsmodels, R;
 //! - `groups`: mixed dice under `--by`, `--group-faces`, homogeneity;
 //! - `verdict`: the JSON verdict, `--check` and `--alpha`, multiple testing under `--by`;
+//! - `sequential`: fit --sequential and --within against a closed-form
+//!   reference, --by, --check, plan --sequential against simulate | fit;
 //! - `plan`: the rolls a test needs against SciPy and statsmodels, the
 //!   coin's closed form, the JSON contract, the chart, usage errors;
 //! - `docs`: every console example in README.md and docs/cli.md runs;
@@ -24,6 +26,7 @@ mod layering;
 mod output;
 mod plan;
 mod read;
+mod sequential;
 mod simulate;
 mod stats;
 mod ui;
