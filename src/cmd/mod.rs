@@ -6,6 +6,7 @@ pub mod count;
 pub mod fit;
 pub mod man;
 pub mod simulate;
+pub mod watch;
 
 use anyhow::Result;
 

@@ -12,6 +12,7 @@
 //! - [`csv`]: the fit's rows, the optimiser's trace, count tables and roll
 //!   logs;
 //! - [`json`]: the report as one JSON document;
+//! - [`watch`]: `watch`'s updates, a status line or one JSON object each;
 //! - [`mod@format`]: numbers for people, shared by the table and the charts.
 //!
 //! The files never import this one (it only dispatches to them), so there
@@ -27,6 +28,7 @@ pub mod csv;
 pub mod format;
 pub mod json;
 pub mod table;
+pub mod watch;
 
 pub use table::Look;
 

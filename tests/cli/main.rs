@@ -10,6 +10,9 @@
 //! - `stats`: tests, intervals, Bayes and information against SciPy, statsmodels, R;
 //! - `groups`: mixed dice under `--by`, `--group-faces`, homogeneity;
 //! - `verdict`: the JSON verdict, `--check` and `--alpha`, multiple testing under `--by`;
+//! - `watch`: the live sequential test: its decision roll against the
+//!   library's, `--stop`'s exit codes, JSON events, `--every`, slow pipes,
+//!   `--follow`, closed pipes, usage and data errors;
 //! - `docs`: every console example in README.md and docs/cli.md runs;
 //! - `fit`: the simulate | fit pipeline, JSON/CSV/table output, headers and
 //!   columns, zero-count faces, bad input with file:line, degenerate input.
@@ -26,3 +29,4 @@ mod stats;
 mod ui;
 mod util;
 mod verdict;
+mod watch;
