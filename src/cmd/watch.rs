@@ -73,6 +73,14 @@ pub fn run(args: WatchArgs, ui: &Ui) -> Result<()> {
     }
     watch::finish(&mut out, &view, args.format)?;
     out.finish()?;
+    let skipped = reader.finish(true)?.skipped;
+    if let Some(first) = skipped.examples.first() {
+        let rows = if skipped.rows == 1 { "row" } else { "rows" };
+        eprintln!(
+            "diceml: warning: {} invalid {rows} skipped (the first: {first})",
+            skipped.rows
+        );
+    }
     match test.decided() {
         Some((at, Decision::Reject)) if stopped => Err(anyhow::Error::new(Rejected).context(
             format!("--stop: the sequential test rejected the null at roll {at}"),

@@ -128,7 +128,7 @@ pub fn finish(out: &mut dyn Write, view: &WatchView, format: WatchFormat) -> std
 }
 
 /// The status line: `roll 402: e-value 21.6 (rejects at 20): biased,
-/// decided at roll 402; intervals ±0.041 at widest, face 6 off its null`.
+/// decided at roll 402; widest ±0.041, face 6 off`.
 pub fn status_line(event: &WatchEvent, view: &WatchView) -> String {
     let decision = match (event.decision, event.decided_at) {
         (Some("reject"), Some(at)) => format!("biased, decided at roll {at}"),
@@ -150,8 +150,8 @@ pub fn status_line(event: &WatchEvent, view: &WatchView) -> String {
     line
 }
 
-/// The intervals in a few words: the widest half-width and the faces whose
-/// interval excludes their null probability.
+/// The intervals in a few words: the widest half-width and the faces
+/// "off", whose interval excludes their null probability.
 fn interval_summary(intervals: &[[f64; 2]], view: &WatchView) -> String {
     let widest = intervals
         .iter()
@@ -165,16 +165,16 @@ fn interval_summary(intervals: &[[f64; 2]], view: &WatchView) -> String {
         .map(|(_, name)| name.as_str())
         .collect();
     let faces = match off.len() {
-        0 => "every face holds its null".to_string(),
-        1 => format!("face {} off its null", off[0]),
-        n if n <= NAMED_FACES => format!("faces {} off their null", off.join(", ")),
+        0 => "no face off".to_string(),
+        1 => format!("face {} off", off[0]),
+        n if n <= NAMED_FACES => format!("faces {} off", off.join(", ")),
         n => format!(
-            "faces {} and {} more off their null",
+            "faces {} and {} more off",
             off[..NAMED_FACES].join(", "),
             n - NAMED_FACES
         ),
     };
-    format!("intervals ±{widest:.3} at widest, {faces}")
+    format!("widest ±{widest:.3}, {faces}")
 }
 
 /// An e-value from its log10, for people: 3 significant digits, in
@@ -182,7 +182,9 @@ fn interval_summary(intervals: &[[f64; 2]], view: &WatchView) -> String {
 pub fn e_value(log10: f64) -> String {
     if (-3.0..4.0).contains(&log10) {
         let e = 10f64.powf(log10);
-        let decimals = (2 - log10.floor() as i32).clamp(0, 5) as usize;
+        // 1 - 1e-16 is 1.00, not 1.000: the digits before the point of
+        // the value as printed.
+        let decimals = (2 - (log10 + 1e-9).floor() as i32).clamp(0, 5) as usize;
         format!("{e:.decimals$}")
     } else {
         let exponent = log10.floor();
@@ -230,6 +232,7 @@ mod tests {
     #[test]
     fn e_values_read_at_any_size() {
         assert_eq!(e_value(0.0), "1.00");
+        assert_eq!(e_value(-1e-17), "1.00");
         assert_eq!(e_value(21.6f64.log10()), "21.6");
         assert_eq!(e_value(3.5), "3162");
         assert_eq!(e_value(4.0), "1.00e4");
@@ -246,14 +249,33 @@ mod tests {
         assert_eq!(
             status_line(&event(), &view(None)),
             "roll 402: e-value 21.6 (rejects at 20): biased, decided at roll 400; \
-             intervals ±0.070 at widest, faces 1, 4 off their null"
+             widest ±0.070, faces 1, 4 off"
         );
         let mut fair = event();
         fair.decision = Some("fair");
         fair.intervals = Some(vec![[0.2, 0.3]; 4]);
-        assert!(status_line(&fair, &view(None)).ends_with(
-            "fair within 0.05, decided at roll 400; intervals ±0.050 at widest, every face holds its null"
-        ));
+        assert!(status_line(&fair, &view(None))
+            .ends_with("fair within 0.05, decided at roll 400; widest ±0.050, no face off"));
+    }
+
+    #[test]
+    fn many_faces_off_are_counted_past_the_fourth() {
+        let mut d20 = view(None);
+        d20.null = vec![0.05; 20];
+        d20.names = (1..=20).map(|f| f.to_string()).collect();
+        let mut e = event();
+        e.intervals = Some(
+            (0..20)
+                .map(|f| {
+                    if f % 3 == 0 {
+                        [0.06, 0.08]
+                    } else {
+                        [0.04, 0.06]
+                    }
+                })
+                .collect(),
+        );
+        assert!(status_line(&e, &d20).ends_with("widest ±0.010, faces 1, 4, 7, 10 and 3 more off"));
     }
 
     #[test]

@@ -466,17 +466,18 @@ fn a_bad_row_stops_the_watch_naming_its_file_and_line() {
     // The rolls before it were reported.
     assert_eq!(events(&output.stdout).len(), 2);
     // With --skip-invalid the row is skipped and the watch goes on.
-    let skipped = run_ok(
-        &[
-            "watch",
-            file,
-            "--faces",
-            "6",
-            "--skip-invalid",
-            "--format",
-            "jsonl",
-        ],
-        "",
+    let skipped = diceml()
+        .args(["watch", file, "--faces", "6", "--skip-invalid"])
+        .args(["--format", "jsonl"])
+        .assert()
+        .success();
+    let output = skipped.get_output();
+    assert_eq!(events(&output.stdout).last().unwrap()["roll"], 3);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("diceml: warning: 1 invalid row skipped (the first: ")
+            && stderr.contains(&format!("{file}:4: "))
+            && stderr.lines().count() == 1,
+        "{stderr}"
     );
-    assert_eq!(events(skipped.as_bytes()).last().unwrap()["roll"], 3);
 }
