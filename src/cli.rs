@@ -14,7 +14,7 @@ use crate::model::{Die, MAX_FACE};
 use crate::optim;
 use crate::read::{ColumnSpec, Dialect, ReadOptions};
 use crate::report::watch::WatchFormat;
-use crate::report::Format;
+use crate::report::{Format, PlanFormat};
 use crate::stats::adjust::Adjust;
 use crate::stats::ci::CiMethod;
 use crate::stats::exact::MONTE_CARLO_MAX_REPLICATES;
@@ -99,6 +99,15 @@ pub enum Command {
         mut_arg("by", |a| a.hide(true)),
     )]
     Watch(WatchArgs),
+    /// Plan a test: how many rolls find a given biased die, or the power at N.
+    ///
+    /// Pearson's χ² test at level --alpha finds the die you fear (--probs,
+    /// or --face F --face-prob P for one face off) against the null
+    /// (--expected, or a fair die) with probability --power once you roll
+    /// the number of times printed. Computed from the noncentral χ² with
+    /// Cohen's effect size w, as R's pwr.chisq.test and statsmodels do.
+    #[command(after_help = PLAN_EXAMPLES)]
+    Plan(PlanArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     ///
     /// Generated from the same definition as --help, so it always knows
@@ -195,6 +204,98 @@ pub struct WatchArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = WatchFormat::Table)]
     pub format: WatchFormat,
+}
+
+const PLAN_EXAMPLES: &str = "\
+Examples:
+  diceml plan --faces 20 --face 20 --face-prob 0.07
+  diceml plan --probs 1,1,1,1,1,2 --power 0.9 --alpha 0.01
+  diceml plan --faces 6 --face 6 --face-prob 0.2 --rolls 600 --format json
+  diceml plan --probs 0.3,0.7 --expected 0.4,0.6 --plot power.svg";
+
+/// `diceml plan`.
+#[derive(Debug, Args)]
+#[command(group(
+    clap::ArgGroup::new("alternative")
+        .required(true)
+        .args(["probs", "face"])
+))]
+pub struct PlanArgs {
+    /// The die you fear (the alternative): K comma-separated weights
+    /// (finite, non-negative, not all zero), normalised as simulate's.
+    #[arg(long, value_name = "P1,...,PK", value_parser = Die::parse_weights, allow_hyphen_values = true)]
+    pub probs: Option<Die>,
+
+    /// The null hypothesis: K comma-separated weights, normalised. Default:
+    /// a fair die.
+    #[arg(long, value_name = "P1,...,PK", value_parser = Die::parse_weights, allow_hyphen_values = true)]
+    pub expected: Option<Die>,
+
+    /// Number of faces K for --face (default: the number of --expected
+    /// weights, or 6); with --probs it must agree with them.
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u64).range(1..=MAX_FACE))]
+    pub faces: Option<u64>,
+
+    /// The alternative in short: face F of the dK comes up with probability
+    /// --face-prob, the other faces share the rest equally.
+    #[arg(long, value_name = "F", requires = "face_prob", conflicts_with = "probs", value_parser = clap::value_parser!(u64).range(1..=MAX_FACE))]
+    pub face: Option<u64>,
+
+    /// The probability P of --face, strictly between 0 and 1.
+    #[arg(long, value_name = "P", requires = "face", value_parser = parse_probability)]
+    pub face_prob: Option<f64>,
+
+    /// The test's significance level α, between 0 and 1.
+    #[arg(long, value_name = "ALPHA", value_parser = parse_level, default_value_t = 0.05)]
+    pub alpha: f64,
+
+    /// The power to reach: the probability that the test finds the
+    /// alternative, between α and 1.
+    #[arg(long, value_name = "POWER", value_parser = parse_probability, default_value_t = 0.8, conflicts_with = "rolls")]
+    pub power: f64,
+
+    /// Give the power at N rolls instead of the rolls for --power.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub rolls: Option<u64>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Table)]
+    pub format: PlanFormat,
+
+    /// Draw the power against the rolls to FILE (.svg or .png), with the
+    /// target power and the rolls marked.
+    #[arg(long, value_name = "FILE")]
+    pub plot: Option<PathBuf>,
+
+    /// Write to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+impl PlanArgs {
+    /// The null and the alternative, as dice of the same K faces: K from
+    /// --probs, else --faces, else --expected, else 6; any two that
+    /// disagree are a usage error.
+    pub fn dice(&self) -> Result<(Die, Die), UsageError> {
+        let alternative = match (&self.probs, self.face, self.face_prob) {
+            (Some(probs), _, _) => Die::from_flags(self.faces, Some(probs), None)?,
+            (None, Some(face), Some(prob)) => {
+                let k = self
+                    .faces
+                    .or(self.expected.as_ref().map(Die::faces))
+                    .unwrap_or(6);
+                Die::with_face(k, face, prob)?
+            }
+            _ => {
+                return Err(UsageError(
+                    "give the alternative: --probs P1,...,PK, or --face F with --face-prob P"
+                        .into(),
+                ))
+            }
+        };
+        let null = Die::null(self.expected.as_ref(), alternative.faces() as usize)?;
+        Ok((null, alternative))
+    }
 }
 
 /// `diceml simulate`.
@@ -432,6 +533,19 @@ pub struct FitArgs {
     #[arg(long, value_enum, default_value_t = AdjustArg::Holm)]
     pub adjust: AdjustArg,
 
+    /// Test the log as it was rolled, with an anytime-valid e-process: the
+    /// verdict then says at which roll the die could have been judged
+    /// biased, and stays valid however often the log was looked at before
+    /// (the rolls are read in order, by the general reader).
+    #[arg(long)]
+    pub sequential: bool,
+
+    /// With --sequential (implied): also decide "fair to within D" the first
+    /// time every face's anytime-valid confidence sequence lies within its
+    /// null probability ± D (e.g. 0.02 for two points).
+    #[arg(long, value_name = "D", value_parser = parse_level)]
+    pub within: Option<f64>,
+
     /// Write to FILE instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -582,6 +696,16 @@ fn parse_finite(text: &str) -> Result<f64, String> {
         Ok(x) if x.is_finite() => Ok(x),
         _ => Err(format!(
             "{text:?} is not a finite number (or a fraction like 2/3)"
+        )),
+    }
+}
+
+/// A probability strictly between 0 and 1 (`--face-prob`, `--power`).
+fn parse_probability(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(x) if x > 0.0 && x < 1.0 => Ok(x),
+        _ => Err(format!(
+            "{text:?} is not a probability strictly between 0 and 1"
         )),
     }
 }

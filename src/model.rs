@@ -1,7 +1,8 @@
 //! The die as a probability model: K faces and their probabilities,
 //! validated once and used by every subcommand that names a die — the die
-//! `simulate` rolls (`--faces`, `--probs`, `--labels`) and the null
-//! hypothesis `fit` tests against (`--expected`, or a fair die).
+//! `simulate` rolls (`--faces`, `--probs`, `--labels`), the null
+//! hypothesis `fit` tests against (`--expected`, or a fair die), and the
+//! null and alternative that `plan` plans for (`--face`, `--face-prob`).
 //!
 //! A [`Die`] that exists is valid: 1 ≤ K ≤ [`MAX_FACE`], and its
 //! probabilities are finite, non-negative and sum to 1 (up to rounding).
@@ -109,6 +110,38 @@ impl Die {
         }
     }
 
+    /// A dK whose face `face` (1-based) comes up with probability `prob`
+    /// and whose other faces share 1 − `prob` equally (`plan --faces K
+    /// --face F --face-prob P`):
+    ///
+    /// ```text
+    /// p_F = P,   p_k = (1 − P)/(K − 1) for k ≠ F
+    /// ```
+    ///
+    /// Errors name the flag: K = 1 (one face cannot be biased), F outside
+    /// 1..K, P outside (0, 1).
+    pub fn with_face(faces: u64, face: u64, prob: f64) -> Result<Die, UsageError> {
+        if faces < 2 {
+            return Err(UsageError(format!(
+                "--face needs a die of at least 2 faces, but --faces is {faces}"
+            )));
+        }
+        if !(1..=faces).contains(&face) {
+            return Err(UsageError(format!(
+                "--face {face} is not a face of a d{faces} (1..{faces})"
+            )));
+        }
+        if !(prob > 0.0 && prob < 1.0) {
+            return Err(UsageError(format!(
+                "--face-prob {prob} is not strictly between 0 and 1"
+            )));
+        }
+        let others = (1.0 - prob) / (faces - 1) as f64;
+        let mut p = vec![others; faces as usize];
+        p[face as usize - 1] = prob;
+        Ok(Die::Loaded(p))
+    }
+
     /// Number of faces K.
     pub fn faces(&self) -> u64 {
         match self {
@@ -176,6 +209,20 @@ mod tests {
         let loaded = Die::Loaded(vec![0.5, 0.25, 0.25]);
         assert_eq!(Die::null(Some(&loaded), 3).unwrap(), loaded);
         assert!(Die::null(Some(&loaded), 4).is_err());
+    }
+
+    #[test]
+    fn one_face_off_shares_the_rest_equally() {
+        let die = Die::with_face(6, 6, 0.25).unwrap().probabilities();
+        assert_eq!(die, vec![0.15, 0.15, 0.15, 0.15, 0.15, 0.25]);
+        let coin = Die::with_face(2, 1, 0.6).unwrap().probabilities();
+        assert_eq!(coin, vec![0.6, 0.4]);
+        assert!(Die::with_face(1, 1, 0.5).is_err());
+        assert!(Die::with_face(6, 0, 0.5).is_err());
+        assert!(Die::with_face(6, 7, 0.5).is_err());
+        for bad in [0.0, 1.0, -0.1, 1.5, f64::NAN] {
+            assert!(Die::with_face(6, 1, bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //!
 //! The modules that use them: `optim` (the fit), `stats` (its `special`
 //! functions, the quantile solver of `stats::dist`, `stats::exact`,
-//! `stats::power`) and `analysis` (the Sison–Glaz guard). This module imports nothing, so that every layer may
+//! `stats::power`) and `analysis` (the Sison–Glaz guard, `plan`'s same-die
+//! test). This module imports nothing, so that every layer may
 //! use it (its docs name those modules in plain text, not as links, for
 //! the same reason).
 //!
@@ -152,6 +153,25 @@ pub const BETA_QUANTILE_CLOSED_FORM_MIN: f64 = 1e15;
 /// (the rolls a test needs): the bisection stops when the bracket is within
 /// 1e-10 of λ, far finer than the rolls it is rounded up to.
 pub const POWER_BISECTION_REL: f64 = 1e-10;
+
+/// The noncentral χ² survival function is 1 without summing where
+/// Birgé's bound puts the lower tail below e^{−this}: e^{−40} ≈ 4.2e-18 is
+/// under half an ulp of 1 (5.6e-17), so the sum could only round to 1.
+pub const NONCENTRAL_CERTAIN_NATS: f64 = 40.0;
+
+/// `plan`'s smallest whole N is sought in a bracket of this relative width
+/// around the real solution first: ten times the bisection's
+/// [`POWER_BISECTION_REL`], so the bracket holds the answer at once (it is
+/// widened by doubling if it does not).
+pub const ROLLS_BRACKET_REL: f64 = 1e-9;
+
+/// `plan` takes an alternative as the null itself when no face differs by
+/// more than this relative to the larger of its two probabilities. Weights
+/// normalised by a sum of up to 10^6 terms carry at most K·ε ≈ 2.2e-10 of
+/// rounding in each probability, so dice given alike (`--probs 0.1,0.2,0.7
+/// --expected 1,2,7`) compare equal; a die this close to the null would
+/// need more than 10^18 rolls to find anyway (w² < 10^-18).
+pub const PLAN_SAME_DIE_REL: f64 = 1e-9;
 
 // ------------------------------------------------------- the exact test
 

@@ -112,7 +112,11 @@ pub(super) fn analyse_die(
             ));
         }
     }
-    let verdict = verdict::decide(&tests, &rows, group.n, options.alpha);
+    let sequential = options
+        .sequential
+        .map(|s| super::sequential::analyse(faces, group, null, s))
+        .transpose()?;
+    let verdict = verdict::decide(&tests, sequential.as_ref(), &rows, group.n, options.alpha);
     let likeliest = (0..null.len())
         .max_by(|&a, &b| null[a].total_cmp(&null[b]))
         .unwrap_or(0);
@@ -135,6 +139,7 @@ pub(super) fn analyse_die(
         },
         information: info::information(counts, null),
         warnings,
+        sequential,
         verdict,
         rolls_for_10pct_bias: power::rolls_to_detect(null, likeliest, 0.1, 0.05, 0.8),
         trace,

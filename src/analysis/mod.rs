@@ -16,12 +16,16 @@
 //!   is decided;
 //! - [`verdict`]: the decision — which p-value decides, at what level,
 //!   adjusted or not, and which faces are off — made once here, so that
-//!   every output format shows the same conclusion.
+//!   every output format shows the same conclusion;
+//! - [`plan`]: `diceml plan`'s question (the rolls a test needs, or its
+//!   power at N rolls), checked and answered as plain data.
 
 mod die;
 pub mod evidence;
 pub mod groups;
 pub mod options;
+pub mod plan;
+pub mod sequential;
 pub mod types;
 pub mod verdict;
 
@@ -33,7 +37,7 @@ use crate::stats::adjust::{adjust, Adjust};
 
 pub use die::{SERIAL_MAX_FACES, SISON_GLAZ_MIN_K};
 pub use evidence::*;
-pub use options::AnalysisOptions;
+pub use options::{AnalysisOptions, SequentialOptions};
 pub use types::*;
 
 /// Analyses every group of `data`; `grouped` says whether `--by` was given.
@@ -53,11 +57,18 @@ pub fn analyse(data: &Dataset, grouped: bool, options: &AnalysisOptions) -> Resu
     // Faces found off must hold across all G groups at once: the
     // intervals are made at the Bonferroni level 1 − (1 − level)/G.
     let families = data.groups.len() as f64;
+    let divide = |x: f64| match options.adjust {
+        Adjust::None => x,
+        _ => x / families,
+    };
     let per_group = AnalysisOptions {
-        level: match options.adjust {
-            Adjust::None => options.level,
-            _ => 1.0 - (1.0 - options.level) / families,
-        },
+        level: 1.0 - divide(1.0 - options.level),
+        // An e-process's level is divided (Bonferroni): its decision roll
+        // then holds for all groups at once, at any stopping time.
+        sequential: options.sequential.map(|s| SequentialOptions {
+            alpha: divide(s.alpha),
+            ..s
+        }),
         ..options.clone()
     };
     let cells = data.groups.len() as u64 * data.faces.len() as u64;
@@ -187,9 +198,21 @@ fn adjust_across(groups: &mut [GroupReport], options: &AnalysisOptions) {
             }
         },
     );
+    let families = groups.len() as f64;
     for group in groups {
         let die = &mut group.die;
-        die.verdict = verdict::decide(&die.tests, &die.faces, die.n, options.alpha);
+        if let Some(s) = &mut die.sequential {
+            if how != Adjust::None {
+                s.p_adjusted = Some((s.p_value * families).min(1.0));
+            }
+        }
+        die.verdict = verdict::decide(
+            &die.tests,
+            die.sequential.as_ref(),
+            &die.faces,
+            die.n,
+            options.alpha,
+        );
     }
 }
 

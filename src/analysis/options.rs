@@ -38,6 +38,9 @@ pub struct AnalysisOptions {
     /// Compute the per-face confidence intervals (and so the faces that are
     /// off in the verdict). When false the rows' intervals are absent.
     pub intervals: bool,
+    /// Run the anytime-valid sequential test over the ordered rolls
+    /// (`--sequential`, `--within D`).
+    pub sequential: Option<SequentialOptions>,
     /// Compute the per-face posteriors (posterior means and credible
     /// intervals). With 10^5 faces they are 2·10^5 Beta quantiles, the bulk
     /// of the statistics' cost. When false those fields are absent.
@@ -62,6 +65,17 @@ impl Default for AnalysisOptions {
             trace: false,
             intervals: true,
             posteriors: true,
+            sequential: None,
         }
     }
+}
+
+/// The sequential test's settings.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SequentialOptions {
+    /// Its level: the verdict's α, divided by G across `--by` groups
+    /// (Bonferroni, which holds at any stopping time) unless `--adjust none`.
+    pub alpha: f64,
+    /// Decide "fair to within D" (`--within D`).
+    pub within: Option<f64>,
 }

@@ -12,6 +12,7 @@ use crate::stats::ci::CiMethod;
 use crate::stats::info::Information;
 
 use super::evidence::{FaceRow, MaybeTest, Tests};
+use super::sequential::SequentialReport;
 use super::verdict::Verdict;
 
 /// What the logits were fitted to.
@@ -141,6 +142,10 @@ pub struct DieReport {
     pub information: Information,
     /// Cautions a reader should see (small expected counts, ...).
     pub warnings: Vec<String>,
+    /// The anytime-valid sequential test over the rolls in order
+    /// (`--sequential`); absent without it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sequential: Option<SequentialReport>,
     /// The decision: unlike the null or not, by which test, which faces.
     pub verdict: Verdict,
     /// Rolls at which Pearson's test (5% level) finds, with 80% power, one

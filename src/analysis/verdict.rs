@@ -23,6 +23,7 @@
 use serde::Serialize;
 
 use super::evidence::{FaceRow, MaybeTest, Tests};
+use super::sequential::{SequentialDecision, SequentialReport};
 
 /// The test whose p-value decides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -34,6 +35,9 @@ pub enum DecidedBy {
     Exact,
     /// The Monte Carlo estimate of the exact p-value.
     MonteCarlo,
+    /// The anytime-valid sequential test (`--sequential`): its p-value is
+    /// 1 / the largest e-value up to the decision.
+    Sequential,
 }
 
 /// Where a face's interval lies relative to its null probability.
@@ -113,11 +117,18 @@ pub fn alpha_for(level: f64) -> f64 {
 
 /// Decides for one die of `n` rolls from its tests and per-face rows (the
 /// faces that are off only when the rows carry their intervals).
-pub fn decide(tests: &Tests, faces: &[FaceRow], n: u64, alpha: f64) -> Verdict {
-    let (decided_by, p_value, p_adjusted) = match (&tests.exact, &tests.monte_carlo) {
-        (Some(exact), _) => (DecidedBy::Exact, exact.p_value, exact.p_adjusted),
-        (None, Some(mc)) => (DecidedBy::MonteCarlo, mc.result.p_value, mc.p_adjusted),
-        (None, None) => (
+pub fn decide(
+    tests: &Tests,
+    sequential: Option<&SequentialReport>,
+    faces: &[FaceRow],
+    n: u64,
+    alpha: f64,
+) -> Verdict {
+    let (decided_by, p_value, p_adjusted) = match (sequential, &tests.exact, &tests.monte_carlo) {
+        (Some(s), _, _) => (DecidedBy::Sequential, s.p_value, s.p_adjusted),
+        (None, Some(exact), _) => (DecidedBy::Exact, exact.p_value, exact.p_adjusted),
+        (None, None, Some(mc)) => (DecidedBy::MonteCarlo, mc.result.p_value, mc.p_adjusted),
+        (None, None, None) => (
             DecidedBy::ChiSquare,
             tests.chi_square.result.p_value,
             tests.chi_square.p_adjusted,
@@ -158,7 +169,12 @@ pub fn decide(tests: &Tests, faces: &[FaceRow], n: u64, alpha: f64) -> Verdict {
         decided_by,
         p_value,
         p_adjusted,
-        reject: p_adjusted.unwrap_or(p_value) < alpha,
+        // The sequential test rejects when its e-value reached 1/α (its
+        // p-value is then at most α, equal when the e-value hit 1/α).
+        reject: match sequential {
+            Some(s) => s.decision == SequentialDecision::Reject,
+            None => p_adjusted.unwrap_or(p_value) < alpha,
+        },
         faces_off,
         order_related,
     }
@@ -215,12 +231,12 @@ mod tests {
     fn chi_square_decides_and_its_adjusted_p_wins() {
         // X² = 1.6 on [3, 7] against a fair coin: p = 0.2059 (R chisq.test).
         let mut t = tests_for(&[3, 7], &[0.5, 0.5]);
-        let v = decide(&t, &[], 10, 0.25);
+        let v = decide(&t, None, &[], 10, 0.25);
         assert_eq!(v.decided_by, DecidedBy::ChiSquare);
         assert!((v.p_value - 0.2059032107320683).abs() < 1e-15);
         assert!(v.reject && v.p_adjusted.is_none());
         t.chi_square.p_adjusted = Some(0.4);
-        let v = decide(&t, &[], 10, 0.25);
+        let v = decide(&t, None, &[], 10, 0.25);
         assert_eq!(
             (v.p_adjusted, v.deciding_p(), v.reject),
             (Some(0.4), 0.4, false)
@@ -235,19 +251,19 @@ mod tests {
             p_adjusted: None,
             result: crate::stats::exact::monte_carlo_p(&[3, 7], &[0.5, 0.5], 99, 1),
         });
-        let v = decide(&t, &[], 10, 0.05);
+        let v = decide(&t, None, &[], 10, 0.05);
         assert_eq!(v.decided_by, DecidedBy::MonteCarlo);
         assert_eq!(v.p_adjusted, None);
         // The Monte Carlo p-value's own adjustment decides, not the chi-square's.
         t.monte_carlo.as_mut().unwrap().p_adjusted = Some(0.01);
-        let v = decide(&t, &[], 10, 0.05);
+        let v = decide(&t, None, &[], 10, 0.05);
         assert_eq!((v.p_adjusted, v.reject), (Some(0.01), true));
         t.exact = Some(Exact {
             p_value: 0.34375,
             outcomes: 11.0,
             p_adjusted: Some(0.6875),
         });
-        let v = decide(&t, &[], 10, 0.05);
+        let v = decide(&t, None, &[], 10, 0.05);
         assert_eq!(
             (v.decided_by, v.p_value, v.deciding_p(), v.reject),
             (DecidedBy::Exact, 0.34375, 0.6875, false)
@@ -263,7 +279,7 @@ mod tests {
             row("c", 5.0, Some((0.2, 0.8))),
             row("d", 5.0, Some((0.5, 0.8))),
         ];
-        let v = decide(&t, &faces, 10, 0.05);
+        let v = decide(&t, None, &faces, 10, 0.05);
         let off = v.faces_off.as_ref().unwrap();
         assert_eq!(off.len(), 2, "an interval touching p0 does not exclude it");
         assert_eq!(
@@ -277,22 +293,28 @@ mod tests {
         assert_eq!(v.direction(1), Some(Direction::More));
         assert_eq!(v.direction(2), None);
         // No intervals, no list: absent, not empty.
-        let v = decide(&t, &[row("a", 5.0, None), row("b", 5.0, None)], 10, 0.05);
+        let v = decide(
+            &t,
+            None,
+            &[row("a", 5.0, None), row("b", 5.0, None)],
+            10,
+            0.05,
+        );
         assert_eq!(v.faces_off, None);
     }
 
     #[test]
     fn order_related_follows_the_serial_test() {
         let mut t = tests_for(&[3, 7], &[0.5, 0.5]);
-        assert_eq!(decide(&t, &[], 10, 0.05).order_related, None);
+        assert_eq!(decide(&t, None, &[], 10, 0.05).order_related, None);
         t.serial = MaybeTest::Done(Test::new(TestResult::chi2(10.0, 1)));
-        assert_eq!(decide(&t, &[], 10, 0.05).order_related, Some(true));
+        assert_eq!(decide(&t, None, &[], 10, 0.05).order_related, Some(true));
         t.serial = MaybeTest::Done(Test::new(TestResult::chi2(1.0, 1)));
-        assert_eq!(decide(&t, &[], 10, 0.05).order_related, Some(false));
+        assert_eq!(decide(&t, None, &[], 10, 0.05).order_related, Some(false));
         // Its adjusted p-value decides under --by: χ²(1) = 10 has p = 0.00157.
         let mut adjusted = Test::new(TestResult::chi2(10.0, 1));
         adjusted.p_adjusted = Some(0.2);
         t.serial = MaybeTest::Done(adjusted);
-        assert_eq!(decide(&t, &[], 10, 0.05).order_related, Some(false));
+        assert_eq!(decide(&t, None, &[], 10, 0.05).order_related, Some(false));
     }
 }

@@ -3,11 +3,12 @@
 
 use anyhow::Result;
 
-use crate::analysis::{self, verdict, AnalysisOptions, Report};
+use crate::analysis::{self, verdict, AnalysisOptions, Report, SequentialOptions};
 use crate::cli::FitArgs;
 use crate::error::Rejected;
 use crate::io;
 use crate::plot::{self, PlotPath};
+use crate::read;
 use crate::report;
 use crate::sample;
 use crate::ui::Ui;
@@ -25,7 +26,12 @@ pub fn run(args: FitArgs, ui: &Ui) -> Result<()> {
         .as_deref()
         .map(|path| PlotPath::new("--plot-loss", path))
         .transpose()?;
-    let data = super::read_inputs(&args.input, ui, false)?;
+    let sequential = args.sequential || args.within.is_some();
+    let read_options = read::ReadOptions {
+        keep_rolls: sequential,
+        ..args.input.read_options()
+    };
+    let data = super::read_inputs_with(&args.input, read_options, ui, false)?;
     // The verdict's α and the intervals' level default to each other's
     // complement (0.05 and 0.95), so a --level alone keeps its old meaning.
     let alpha = match (args.alpha, args.level) {
@@ -54,6 +60,10 @@ pub fn run(args: FitArgs, ui: &Ui) -> Result<()> {
         // the intervals; only JSON prints the posteriors.
         intervals: args.format != report::Format::Csv || args.plot.is_some(),
         posteriors: args.format == report::Format::Json,
+        sequential: sequential.then_some(SequentialOptions {
+            alpha,
+            within: args.within,
+        }),
     };
     let report = analysis::analyse(&data, args.input.by.is_some(), &options)?;
     // Charts are drawn before the report is written, so that a chart that

@@ -41,6 +41,16 @@ pub fn run(args: WatchArgs, ui: &Ui) -> Result<()> {
     let mut failed = None;
     let mut reader = Reader::new(&args.input.read_options());
     let stopped = reader.read_watched(input, &Progress::default(), &mut |_, face| {
+        // A face the null forbids makes the e-value infinite: like `fit`,
+        // the null is impossible, and that is an error, not a decision.
+        if null[face] <= 0.0 {
+            failed = Some(anyhow::anyhow!(
+                "roll {}: face {} was rolled but --expected gives it probability 0: the null is impossible",
+                test.rolls() + 1,
+                view.names[face]
+            ));
+            return ControlFlow::Break(());
+        }
         let decision = test.push(face);
         let at_stop = args.stop && decision.is_some();
         if test.rolls().is_multiple_of(args.every) || decision.is_some() {
@@ -56,11 +66,9 @@ pub fn run(args: WatchArgs, ui: &Ui) -> Result<()> {
             ControlFlow::Continue(())
         }
     });
-    if let Some(e) = failed {
-        return Err(e);
-    }
-    // A bad row stops the run; what was shown stays a whole line.
-    let stopped = match stopped {
+    // A bad row (or an impossible roll, or a failed write) stops the run;
+    // what was shown stays a whole line.
+    let stopped = match failed.map_or(stopped, Err) {
         Ok(stopped) => stopped,
         Err(e) => {
             let _ = watch::finish(&mut out, &view, args.format).and_then(|()| out.flush());
@@ -127,9 +135,9 @@ fn check(args: &WatchArgs) -> Result<(PathBuf, Vec<f64>, Vec<String>)> {
         }
     };
     let null = Die::null(args.expected.as_ref(), names.len())?.probabilities();
-    if let Some(face) = null.iter().position(|&p| p <= 0.0) {
+    if let (Some(_), Some(face)) = (args.within, null.iter().position(|&p| p <= 0.0)) {
         return usage(&format!(
-            "--expected gives face {} weight 0, which one roll of it would reject outright; the sequential test needs every face possible under the null",
+            "--within: face {} has null probability 0, so no interval can lie around it; drop it from the die",
             names[face]
         ));
     }

@@ -1,5 +1,6 @@
 //! Charts for `diceml fit`: the fitted die (`--plot FILE`) and the
-//! optimiser's path (`--plot-loss FILE`), rendered to bytes that
+//! optimiser's path (`--plot-loss FILE`), and for `diceml plan` the power
+//! curve (`--plot FILE`), rendered to bytes that
 //! [`crate::io::write_file`] writes.
 //!
 //! The format follows the file's extension: `.svg` (vector, text left to the
@@ -19,7 +20,9 @@
 //!   group with `--by` (drawn in `fit.rs`);
 //! - [`render_loss`]: KL(p‖q_t) = H(p, q_t) − H(p) and max_k |q_t,k − p_k|
 //!   against the iteration t, on a log scale, from [`TraceRow`]s (drawn in
-//!   `loss.rs`).
+//!   `loss.rs`);
+//! - [`render_power`]: `plan --plot`, the power of Pearson's test against
+//!   the rolls N with the target and the rolls marked (drawn in `power.rs`).
 //!
 //! `legend.rs` lays out and draws the legends both charts share; `png.rs` is
 //! the bitmap backend with its own glyph drawing, and the PNG encoder;
@@ -36,6 +39,7 @@ use anyhow::{anyhow, Result};
 use plotters::backend::SVGBackend;
 use plotters::prelude::*;
 
+use crate::analysis::plan::Plan;
 use crate::analysis::Report;
 pub use crate::analysis::TraceRow;
 use crate::error::UsageError;
@@ -45,6 +49,7 @@ mod fit;
 mod legend;
 mod loss;
 mod png;
+mod power;
 mod style;
 
 use chart::Chart;
@@ -52,6 +57,7 @@ use fit::FitChart;
 pub use fit::MAX_PANELS;
 use loss::LossChart;
 pub use loss::LOSS_FLOOR;
+use power::PowerChart;
 use style::register_font;
 
 /// Faces beyond which `--plot` refuses: the bars would be under a pixel wide.
@@ -118,6 +124,21 @@ pub fn render_loss(target: &PlotPath, rows: &[TraceRow]) -> Result<Vec<u8>> {
         ));
     }
     render(target, &LossChart::new(rows))
+}
+
+/// Renders the power chart of a plan (`plan --plot`) in `target`'s format
+/// and returns the file's bytes.
+///
+/// The power of Pearson's test against the alternative as N runs from 0
+/// (where it is α) to a round number past both the plan's rolls and the
+/// rolls that reach 95% power (or halfway from the target power to 1), on
+/// linear axes; the target power is a red line, the planned (or given)
+/// rolls an orange line with a dot at their power. The subtitle gives w,
+/// df, α and the answer, as the table writes them.
+///
+/// Errors: a chart that cannot be drawn.
+pub fn render_power(target: &PlotPath, plan: &Plan) -> Result<Vec<u8>> {
+    render(target, &PowerChart::new(plan))
 }
 
 /// Image formats, by file extension.

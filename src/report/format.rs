@@ -86,6 +86,40 @@ pub fn number(x: f64) -> String {
     }
 }
 
+/// A whole number with thousands separators: 1234567 → "1,234,567".
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A power (a probability) as a percentage with one decimal, or as many
+/// more as it takes not to round to 0 or 100: 0.8012 → "80.1",
+/// 0.9999996 → "99.99996", 1 → "100".
+pub fn power_percent(x: f64) -> String {
+    if x >= 1.0 {
+        return "100".into();
+    }
+    if x <= 0.0 {
+        return "0".into();
+    }
+    let pct = x * 100.0;
+    for decimals in 1..=12 {
+        let text = format!("{pct:.decimals$}");
+        let rounded: f64 = text.parse().unwrap_or(pct);
+        if rounded > 0.0 && rounded < 100.0 {
+            return text;
+        }
+    }
+    format!("{pct:.1e}")
+}
+
 /// 10^e as an axis label: "0.01" to "100", else "1e-10".
 pub fn exp10(e: i32) -> String {
     match e {
@@ -140,5 +174,18 @@ mod tests {
         assert_eq!(number(679.18), "679.18");
         assert_eq!(percent_rounded(0.95), "95");
         assert_eq!(percent_rounded(0.9999999), "99.99999");
+    }
+
+    #[test]
+    fn counts_and_powers_for_people() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1234), "1,234");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(u64::MAX), "18,446,744,073,709,551,615");
+        assert_eq!(power_percent(0.8012), "80.1");
+        assert_eq!(power_percent(0.9999996), "99.99996");
+        assert_eq!(power_percent(1.0), "100");
+        assert_eq!(power_percent(0.0004), "0.04");
     }
 }

@@ -13,7 +13,8 @@
 //!   logs;
 //! - [`json`]: the report as one JSON document;
 //! - [`watch`]: `watch`'s updates, a status line or one JSON object each;
-//! - [`mod@format`]: numbers for people, shared by the table and the charts.
+//! - [`mod@format`]: numbers for people, shared by the table and the charts;
+//! - [`plan`]: `diceml plan`'s report, in words or as JSON.
 //!
 //! The files never import this one (it only dispatches to them), so there
 //! is no cycle between them.
@@ -27,9 +28,11 @@ use crate::analysis::Report;
 pub mod csv;
 pub mod format;
 pub mod json;
+pub mod plan;
 pub mod table;
 pub mod watch;
 
+pub use plan::PlanFormat;
 pub use table::Look;
 
 /// How `fit` writes its report (`--format`).

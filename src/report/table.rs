@@ -5,6 +5,7 @@
 use std::io::Write;
 
 use super::format::{expected, p_value, percent, plain_p, prob, short_p, small};
+use crate::analysis::sequential::{SequentialDecision, SequentialReport};
 use crate::analysis::verdict::{DecidedBy, Direction};
 use crate::analysis::{DieReport, FaceRow, FitSummary, InputSummary, MaybeTest, Report, Target};
 use crate::dataset::Skipped;
@@ -315,6 +316,19 @@ fn write_tests(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> {
         "  Bayes factor, Dirichlet({}) die vs the null: 10^{:.2}",
         die.bayes.prior, die.bayes.log10_bayes_factor
     )?;
+    if let Some(s) = &die.sequential {
+        let at = match s.decided_at {
+            Some(at) => format!("decided at roll {at} ({})", decision_word(s.decision)),
+            None => "undecided".to_string(),
+        };
+        writeln!(
+            out,
+            "  sequential (anytime-valid e-value): 10^{:.2} after the last roll, {} rejects at level {}; {at}",
+            s.log10_e_value,
+            e_threshold(s.threshold),
+            plain_p(s.alpha)
+        )?;
+    }
     let scope = if die.ci.simultaneous {
         "all faces at once"
     } else {
@@ -345,6 +359,7 @@ fn write_verdict(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> {
         DecidedBy::Exact => "exact",
         DecidedBy::MonteCarlo => "Monte Carlo",
         DecidedBy::ChiSquare => "chi-square",
+        DecidedBy::Sequential => "anytime-valid",
     };
     let source = match verdict.p_adjusted {
         Some(_) => format!("adjusted {test}"),
@@ -372,7 +387,19 @@ fn write_verdict(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> {
     for w in &die.warnings {
         writeln!(out, "Note: {w}.")?;
     }
-    if verdict.reject {
+    if let Some(s) = &die.sequential {
+        write_sequential_verdict(out, die, s)?;
+        for o in off.iter().take(12) {
+            writeln!(out, "  {o}")?;
+        }
+        if off.len() > 12 {
+            writeln!(
+                out,
+                "  ... and {} more faces (see the + and - marks above)",
+                off.len() - 12
+            )?;
+        }
+    } else if verdict.reject {
         let shown = if p == 0.0 && verdict.decided_by == DecidedBy::ChiSquare {
             p_value(chi)
         } else {
@@ -428,6 +455,65 @@ fn write_verdict(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// The sequential decision's word.
+fn decision_word(d: SequentialDecision) -> &'static str {
+    match d {
+        SequentialDecision::Reject => "reject",
+        SequentialDecision::Fair => "fair",
+        SequentialDecision::Undecided => "undecided",
+    }
+}
+
+/// The e-value 1/α that rejects, as a plain number (20, 100, 1e+06).
+fn e_threshold(threshold: f64) -> String {
+    if threshold < 1e6 {
+        format!("{}", (threshold * 1e6).round() / 1e6)
+    } else {
+        format!("{threshold:.3e}")
+    }
+}
+
+/// The verdict of `--sequential`: at which roll it decided, and what.
+fn write_sequential_verdict(
+    out: &mut dyn Write,
+    die: &DieReport,
+    s: &SequentialReport,
+) -> std::io::Result<()> {
+    let level = percent(die.verdict.alpha);
+    let adjusted = s
+        .p_adjusted
+        .map_or(String::new(), |p| format!(", adjusted {}", short_p(p)));
+    match (s.decided_at, s.decision) {
+        (Some(at), SequentialDecision::Reject) => writeln!(
+            out,
+            "Verdict: decided at roll {at} of {}: biased — the anytime-valid e-value reached {} (p = {}{adjusted}), at the {level}% level; you could have stopped there, and looking before did not spoil it.",
+            die.n,
+            e_threshold(s.threshold),
+            short_p(s.p_value)
+        ),
+        (Some(at), _) => writeln!(
+            out,
+            "Verdict: decided at roll {at} of {}: fair to within {} — every face's anytime-valid interval lies within its null probability ± {} (all faces at once, {}%).",
+            die.n,
+            s.within.unwrap_or(0.0),
+            s.within.unwrap_or(0.0),
+            percent(1.0 - s.alpha)
+        ),
+        (None, _) => {
+            let within = s.within.map_or(String::new(), |d| {
+                format!(", nor are all faces' intervals within ± {d} yet")
+            });
+            writeln!(
+                out,
+                "Verdict: undecided after {} rolls: the anytime-valid e-value is 10^{:.2}, short of the {} that rejects at the {level}% level{within}. Roll on: the test stays valid however often you look.",
+                die.n,
+                s.log10_e_value,
+                e_threshold(s.threshold)
+            )
+        }
+    }
 }
 
 fn write_input_notes(out: &mut dyn Write, input: &InputSummary) -> std::io::Result<()> {

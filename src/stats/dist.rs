@@ -112,6 +112,29 @@ pub fn chi2_quantile(p: f64, df: f64) -> f64 {
     2.0 * gamma_quantile(p, 1.0 - p, 0.5 * df)
 }
 
+/// The upper-tail quantile of the χ² distribution: the x with
+/// P(X > x) = q for X ~ χ²(df) (SciPy's `chi2.isf`), the critical value of
+/// a test at level q.
+///
+/// ```text
+/// chi2_quantile_upper(q, df) = chi2_quantile(1 − q, df)
+/// ```
+/// but solved with q itself, so a tiny q (a level of 1e-20, where 1 − q
+/// rounds to 1) keeps its precision. Limits as in [`chi2_quantile`], with
+/// q = 1 giving 0 and q = 0 giving +∞.
+pub fn chi2_quantile_upper(q: f64, df: f64) -> f64 {
+    if q.is_nan() || df.is_nan() || !(0.0..=1.0).contains(&q) || df < 0.0 {
+        return f64::NAN;
+    }
+    if df == 0.0 || q == 1.0 {
+        return 0.0;
+    }
+    if q == 0.0 {
+        return f64::INFINITY;
+    }
+    2.0 * gamma_quantile(1.0 - q, q, 0.5 * df)
+}
+
 /// The x with P(a, x) = p (equivalently Q(a, x) = q = 1 − p).
 fn gamma_quantile(p: f64, q: f64, a: f64) -> f64 {
     let use_lower = p <= q;
@@ -591,6 +614,26 @@ mod tests {
         }
         assert_eq!(chi2_quantile(0.0, 3.0), 0.0);
         assert_eq!(chi2_quantile(1.0, 3.0), f64::INFINITY);
+    }
+
+    #[test]
+    fn chi2_upper_quantile_keeps_tiny_levels() {
+        // mpmath roots of Q(df/2, x/2) = q at 50 digits, q the double given;
+        // 1e-14 relative. At q = 1e-20, 1 − q rounds to 1 and chi2_quantile
+        // could only answer +∞.
+        let cases = [
+            (0.05, 1.0, 3.841_458_820_694_126),
+            (1e-20, 5.0, 103.428_977_237_757_95),
+            (1e-300, 19.0, 1_470.398_015_313_139_4),
+        ];
+        for (q, df, want) in cases {
+            let got = chi2_quantile_upper(q, df);
+            assert!(rel(got, want) < 1e-14, "q = {q}, df = {df}: {got}");
+        }
+        assert_eq!(chi2_quantile(1.0 - 1e-20, 5.0), f64::INFINITY);
+        assert_eq!(chi2_quantile_upper(1.0, 3.0), 0.0);
+        assert_eq!(chi2_quantile_upper(0.0, 3.0), f64::INFINITY);
+        assert!(chi2_quantile_upper(1.5, 3.0).is_nan());
     }
 
     #[test]

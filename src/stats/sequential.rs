@@ -76,6 +76,8 @@ pub const FACE_FAMILY_MAX_K: usize = 128;
 pub const GRID_LEN: usize = 13;
 /// The ratio between neighbouring concentrations of a grid.
 pub const GRID_RATIO: f64 = 4.0;
+/// Rolls between folds of the omnibus products into their logarithms.
+pub const FOLD_EVERY: u32 = 8;
 /// The smallest α for which the roll-by-roll products are kept in linear
 /// scale: before a decision every one-face process is below 2·K·13/α, far
 /// inside f64's range.
@@ -151,35 +153,44 @@ impl FaceFamily {
         }
     }
 
-    /// Multiplies in roll t + 1 (face `x`, t rolls before it).
-    fn push(&mut self, x: usize, t: f64, counts: &[u64]) {
+    /// Multiplies in roll t + 1 (face `x`, t rolls before it) and returns
+    /// the family's mean e-value after it (summed in four lanes as the
+    /// values are written: one pass over the K·13 values per roll).
+    fn push(&mut self, x: usize, t: f64, counts: &[u64]) -> f64 {
         let j_len = self.a.len();
         let inv_total: Vec<f64> = self.a.iter().map(|&a| 1.0 / (t + a)).collect();
+        let (mut l0, mut l1, mut l2, mut l3) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
         for (r, &k) in self.faces.iter().enumerate() {
             let n_k = counts[k] as f64;
             let at = r * j_len..(r + 1) * j_len;
             let value = &mut self.value[at.clone()];
-            if k == x {
-                let mass = &self.face_mass[at];
-                for j in 0..j_len {
-                    value[j] *= (n_k + mass[j]) * self.inv_face[r] * inv_total[j];
-                }
+            let (mass, base, scale) = if k == x {
+                (&self.face_mass[at], n_k, self.inv_face[r])
             } else {
-                let mass = &self.rest_mass[at];
-                let misses = t - n_k;
-                for j in 0..j_len {
-                    value[j] *= (misses + mass[j]) * self.inv_rest[r] * inv_total[j];
-                }
+                (&self.rest_mass[at], t - n_k, self.inv_rest[r])
+            };
+            let step = |j: usize, value: &mut [f64]| {
+                let v = value[j] * ((base + mass[j]) * scale * inv_total[j]);
+                value[j] = v;
+                v
+            };
+            let mut j = 0;
+            while j + 4 <= j_len {
+                l0 += step(j, value);
+                l1 += step(j + 1, value);
+                l2 += step(j + 2, value);
+                l3 += step(j + 3, value);
+                j += 4;
+            }
+            while j < j_len {
+                l0 += step(j, value);
+                j += 1;
             }
         }
-    }
-
-    /// The family's mean e-value.
-    fn mean(&self) -> f64 {
         if self.value.is_empty() {
             return 0.0;
         }
-        self.value.iter().sum::<f64>() / self.value.len() as f64
+        (l0 + l1 + l2 + l3) / self.value.len() as f64
     }
 
     /// ln of face `k`'s mixture M_k/L_p0 (mean over the grid).
@@ -203,14 +214,28 @@ pub struct Sequential {
     counts: Vec<u64>,
     t: u64,
     omni_a: Vec<f64>,
-    /// ln E^omni_A per concentration.
+    /// ln E^omni_A per concentration, as of the last fold.
     omni_ln: Vec<f64>,
+    /// The product of each E^omni_A's factors since the last fold (linear:
+    /// [`FOLD_EVERY`] factors each within [A/(t + A), 1/p0] stay far inside
+    /// f64's range), so that a roll costs a division per A, not a logarithm.
+    omni_since: Vec<f64>,
+    /// exp(ln E^omni_A − top) per A, and top = max_A ln E^omni_A, as of the
+    /// last fold.
+    omni_weight: Vec<f64>,
+    omni_top: f64,
+    /// exp(top), 0 when it underflows (the omnibus is then negligible).
+    omni_top_exp: f64,
+    /// Rolls since the last fold.
+    since_fold: u32,
     /// The one-face family, present for the e-value (K ≤ 128) or `within`.
     family: Option<FaceFamily>,
     /// True when the one-face family is part of the e-value.
     faces_in_e: bool,
+    /// The one-face family's mean e-value after the last roll.
+    face_mean: f64,
     /// ln of the largest e-value up to the decision (or now).
-    max_ln_e: f64,
+    max_e: f64,
     decided: Option<(u64, Decision)>,
 }
 
@@ -229,10 +254,16 @@ impl Sequential {
             counts: vec![0; k],
             t: 0,
             omni_ln: vec![0.0; omni_a.len()],
+            omni_since: vec![1.0; omni_a.len()],
+            omni_weight: vec![1.0; omni_a.len()],
+            omni_top: 0.0,
+            omni_top_exp: 1.0,
+            since_fold: 0,
             omni_a,
             family: (faces_in_e || within.is_some()).then(|| FaceFamily::new(null)),
             faces_in_e,
-            max_ln_e: 0.0,
+            face_mean: 1.0,
+            max_e: 1.0,
             decided: None,
         }
     }
@@ -265,7 +296,7 @@ impl Sequential {
     /// The anytime-valid p-value at the decision (or now, when undecided):
     /// 1 / (the largest e-value so far), at most 1.
     pub fn p_value(&self) -> f64 {
-        (-self.max_ln_e).exp().min(1.0)
+        (1.0 / self.max_e).min(1.0)
     }
 
     /// Adds one roll of face index `x` (< K; a face whose null probability
@@ -280,17 +311,22 @@ impl Sequential {
         let t = self.t as f64;
         let n_x = self.counts[x] as f64;
         let p_x = self.null[x];
-        for (ln, &a) in self.omni_ln.iter_mut().zip(&self.omni_a) {
-            *ln += ((n_x + a * p_x) / ((t + a) * p_x)).ln();
+        for (since, &a) in self.omni_since.iter_mut().zip(&self.omni_a) {
+            *since *= (n_x + a * p_x) / ((t + a) * p_x);
         }
         if let Some(family) = &mut self.family {
-            family.push(x, t, &self.counts);
+            self.face_mean = family.push(x, t, &self.counts);
         }
         self.counts[x] += 1;
         self.t += 1;
-        let ln_e = self.ln_e_running();
-        self.max_ln_e = self.max_ln_e.max(ln_e);
-        let decision = if ln_e >= -self.alpha.ln() {
+        // Before the decision E_t < 1/α ≤ 1e100: linear scale is safe.
+        let e = self.e_running();
+        self.since_fold += 1;
+        if self.since_fold == FOLD_EVERY {
+            self.fold();
+        }
+        self.max_e = self.max_e.max(e);
+        let decision = if e * self.alpha >= 1.0 {
             Some(Decision::Reject)
         } else if self.within.is_some() && self.fair_within() {
             Some(Decision::Fair)
@@ -303,15 +339,35 @@ impl Sequential {
         decision
     }
 
-    /// ln E_t from the roll-by-roll products (valid until the decision).
-    fn ln_e_running(&self) -> f64 {
-        let omni = ln_mean_exp(&self.omni_ln);
+    /// Moves the omnibus products since the last fold into their logs.
+    fn fold(&mut self) {
+        for (ln, since) in self.omni_ln.iter_mut().zip(&mut self.omni_since) {
+            *ln += since.ln();
+            *since = 1.0;
+        }
+        self.omni_top = self
+            .omni_ln
+            .iter()
+            .copied()
+            .fold(f64::NEG_INFINITY, f64::max);
+        for (w, ln) in self.omni_weight.iter_mut().zip(&self.omni_ln) {
+            *w = (ln - self.omni_top).exp();
+        }
+        self.omni_top_exp = self.omni_top.exp();
+        self.since_fold = 0;
+    }
+
+    /// E_t from the roll-by-roll products (valid until the decision).
+    fn e_running(&self) -> f64 {
+        let scaled: f64 = self
+            .omni_weight
+            .iter()
+            .zip(&self.omni_since)
+            .map(|(w, s)| w * s)
+            .sum();
+        let omni = self.omni_top_exp * scaled / self.omni_a.len() as f64;
         match (&self.family, self.faces_in_e) {
-            (Some(family), true) if !family.faces.is_empty() => {
-                let face = family.mean();
-                let top = omni.max(face.ln());
-                top + (0.5 * ((omni - top).exp() + (face.ln() - top).exp())).ln()
-            }
+            (Some(family), true) if !family.faces.is_empty() => 0.5 * (omni + self.face_mean),
             _ => omni,
         }
     }
@@ -510,7 +566,7 @@ mod tests {
             for (i, x) in rolls(&probs, 3000, &mut rng).into_iter().enumerate() {
                 s.push(x);
                 if i % 97 == 0 || i == 2999 {
-                    let (a, b) = (s.ln_e_running(), s.ln_e_value());
+                    let (a, b) = (s.e_running().ln(), s.ln_e_value());
                     assert!((a - b).abs() <= 1e-7 + 1e-9 * b.abs(), "{i}: {a} vs {b}");
                 }
             }

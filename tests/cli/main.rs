@@ -13,6 +13,8 @@
 //! - `watch`: the live sequential test: its decision roll against the
 //!   library's, `--stop`'s exit codes, JSON events, `--every`, slow pipes,
 //!   `--follow`, closed pipes, usage and data errors;
+//! - `plan`: the rolls a test needs against SciPy and statsmodels, the
+//!   coin's closed form, the JSON contract, the chart, usage errors;
 //! - `docs`: every console example in README.md and docs/cli.md runs;
 //! - `fit`: the simulate | fit pipeline, JSON/CSV/table output, headers and
 //!   columns, zero-count faces, bad input with file:line, degenerate input.
@@ -23,6 +25,7 @@ mod fuzz;
 mod groups;
 mod layering;
 mod output;
+mod plan;
 mod read;
 mod simulate;
 mod stats;

@@ -1,5 +1,5 @@
 //! `diceml watch`: its decision roll against the library's sequential test
-//! on the same rolls, the exit codes of `--stop`, the JSON events against
+//! and `fit --sequential` on the same rolls, the exit codes of `--stop`, the JSON events against
 //! the e-process computed here from its definition (a product of
 //! predictive ratios), `--every`, rolls that arrive slowly through a pipe
 //! or are appended to a followed file, a closed output pipe, and the usage
@@ -13,7 +13,7 @@ use std::time::Duration;
 use diceml::stats::sequential::{Decision, Sequential};
 use serde_json::Value;
 
-use crate::util::{diceml, run_fail, run_ok};
+use crate::util::{diceml, fit_json, run_fail, run_ok};
 
 /// How long a test waits for a line from a child before failing (never
 /// hanging): far longer than any line takes on a loaded machine.
@@ -66,6 +66,10 @@ fn stop_rejects_a_loaded_die_at_the_library_s_roll_and_exits_3() {
         let (at, decision) = library_decision(&rolls, &[1.0 / 6.0; 6], None)
             .expect("a d6 with a double six is caught in 5000 rolls");
         assert_eq!(decision, Decision::Reject);
+        // fit --sequential reports the same roll on the same log.
+        let fit = fit_json(&["--faces", "6", "--sequential"], &log);
+        assert_eq!(fit["sequential"]["decided_at"], at, "seed {seed}");
+        assert_eq!(fit["sequential"]["decision"], "reject");
         let out = diceml()
             .args(["watch", "--faces", "6", "--stop", "--format", "jsonl"])
             .write_stdin(log.clone())
@@ -111,6 +115,9 @@ fn stop_finds_a_fair_die_fair_within_d_and_exits_0() {
     let (at, decision) = library_decision(&rolls, &[1.0 / 6.0; 6], Some(0.05))
         .expect("a fair d6 is fair within 5 points in 30000 rolls");
     assert_eq!(decision, Decision::Fair);
+    let fit = fit_json(&["--faces", "6", "--sequential", "--within", "0.05"], &log);
+    assert_eq!(fit["sequential"]["decided_at"], at);
+    assert_eq!(fit["sequential"]["decision"], "fair");
     let out = diceml()
         .args(["watch", "--faces", "6", "--within", "0.05", "--stop"])
         .args(["--format", "jsonl", "--every", "100000"])
@@ -434,8 +441,16 @@ fn what_watch_cannot_do_is_a_one_line_usage_error() {
             "--expected gives 2",
         ),
         (
-            &["watch", "--faces", "3", "--expected", "1,0,1"],
-            "face 2 weight 0",
+            &[
+                "watch",
+                "--faces",
+                "3",
+                "--expected",
+                "1,0,1",
+                "--within",
+                "0.1",
+            ],
+            "face 2 has null probability 0",
         ),
         (&["watch", "--faces", "6", "--every", "0"], "--every"),
         (&["watch", "--faces", "6", "--within", "1"], "--within"),
@@ -465,6 +480,28 @@ fn a_bad_row_stops_the_watch_naming_its_file_and_line() {
     assert_eq!(stderr.lines().count(), 1);
     // The rolls before it were reported.
     assert_eq!(events(&output.stdout).len(), 2);
+    // A face the null forbids may stay unrolled; its first roll makes the
+    // null impossible, an error as in `fit`.
+    let zero = [
+        "watch",
+        "--faces",
+        "3",
+        "--expected",
+        "1,0,1",
+        "--format",
+        "jsonl",
+    ];
+    assert_eq!(events(run_ok(&zero, "face\n1\n3\n").as_bytes()).len(), 2);
+    let out = diceml()
+        .args(zero)
+        .write_stdin("face\n1\n2\n3\n")
+        .assert()
+        .code(1);
+    assert_eq!(events(&out.get_output().stdout).len(), 1);
+    assert_eq!(
+        String::from_utf8_lossy(&out.get_output().stderr),
+        "diceml: roll 2: face 2 was rolled but --expected gives it probability 0: the null is impossible\n"
+    );
     // With --skip-invalid the row is skipped and the watch goes on.
     let skipped = diceml()
         .args(["watch", file, "--faces", "6", "--skip-invalid"])

@@ -1,0 +1,202 @@
+//! `diceml plan`: how many rolls Pearson's χ² test needs to find a given
+//! alternative die with a given power, or its power at a given number of
+//! rolls. The math is [`crate::stats::power`]'s; this module checks that
+//! the question has an answer and gathers the numbers of the JSON contract
+//! ([`Plan`]), which [`crate::report`] and [`crate::plot`] render.
+//!
+//! ```text
+//! w² = Σ_{k: p0_k > 0} (p1_k − p0_k)² / p0_k,   df = #{k: p0_k > 0} − 1
+//! power(N) = P(χ²(df, N·w²) > χ²_{1−α}(df))
+//! rolls_real: power(rolls_real) = target;   rolls = min{N ≥ 1 whole: power(N) ≥ target}
+//! ```
+
+use serde::Serialize;
+
+use crate::error::UsageError;
+use crate::stats::power::{cohen_w, pearson_df, PearsonPower};
+use crate::tolerance::PLAN_SAME_DIE_REL;
+
+/// The most rolls `plan` solves for: 2^53, the last whole number every
+/// f64 holds exactly (a die that needs more is, for any table, the null).
+pub const MAX_PLAN_ROLLS: f64 = 9_007_199_254_740_992.0;
+
+/// What to plan for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PlanOptions {
+    /// The test's level α, in (0, 1).
+    pub alpha: f64,
+    /// The target power, in (0, 1); ignored with `rolls`.
+    pub power: f64,
+    /// The power at these rolls instead of the rolls for the power.
+    pub rolls: Option<u64>,
+}
+
+/// The plan: the JSON contract of `diceml plan` (field names are stable;
+/// later versions only add fields, such as the sequential test's).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Plan {
+    /// The smallest whole N ≥ 1 whose power reaches the target, or the
+    /// rolls given with `--rolls`.
+    pub rolls: u64,
+    /// The real N at which the power equals the target (to 1e-6
+    /// relative); absent with `--rolls`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rolls_real: Option<f64>,
+    /// Cohen's effect size w of the alternative against the null.
+    pub effect_w: f64,
+    /// Degrees of freedom of Pearson's test: the faces the null allows,
+    /// less one.
+    pub df: u64,
+    /// The test's level α.
+    pub alpha: f64,
+    /// The target power; absent with `--rolls`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub power: Option<f64>,
+    /// The power at `rolls`.
+    pub power_at_rolls: f64,
+    /// The null's K probabilities.
+    pub null: Vec<f64>,
+    /// The alternative's K probabilities.
+    pub alternative: Vec<f64>,
+}
+
+impl Plan {
+    /// The power function behind the plan (for the chart).
+    pub fn curve(&self) -> PearsonPower {
+        PearsonPower::new(self.df as usize, self.alpha, self.effect_w)
+    }
+}
+
+/// Plans Pearson's test of `null` against `alternative` (two dice with the
+/// same faces, each summing to 1).
+///
+/// Usage errors, each one line: the alternative gives a face the null
+/// forbids a positive probability (X² is infinite once it is rolled: no
+/// noncentral χ² applies); the alternative is the null (w = 0, no number of
+/// rolls tells them apart), up to [`PLAN_SAME_DIE_REL`]; a target power not
+/// above α (the test has power α with no rolls at all); an alternative so
+/// close to the null that it needs more than [`MAX_PLAN_ROLLS`].
+pub fn plan(null: &[f64], alternative: &[f64], options: &PlanOptions) -> Result<Plan, UsageError> {
+    if null.len() != alternative.len() {
+        return Err(UsageError(format!(
+            "the null has {} faces but the alternative has {}; they must agree",
+            null.len(),
+            alternative.len()
+        )));
+    }
+    if let Some(face) = (0..null.len()).find(|&k| null[k] == 0.0 && alternative[k] > 0.0) {
+        return Err(UsageError(format!(
+            "the alternative gives face {} probability {} but the null gives it 0: its first roll \
+             rejects the null outright (X² is infinite), which no power calculation needs; give it \
+             0 in --probs or a weight in --expected",
+            face + 1,
+            alternative[face]
+        )));
+    }
+    let same = null
+        .iter()
+        .zip(alternative)
+        .all(|(&p0, &p1)| (p1 - p0).abs() <= PLAN_SAME_DIE_REL * p0.max(p1));
+    if same {
+        return Err(UsageError(
+            "the alternative is the null itself (w = 0): no number of rolls can tell them apart; \
+             give --probs or --face-prob that differ from the null"
+                .into(),
+        ));
+    }
+    let effect_w = cohen_w(null, alternative).ok_or_else(|| {
+        UsageError("the alternative and the null must have the same faces".into())
+    })?;
+    let df = pearson_df(null);
+    let curve = PearsonPower::new(df, options.alpha, effect_w);
+    let (rolls, rolls_real, power) = match options.rolls {
+        Some(n) => (n, None, None),
+        None => {
+            if options.power <= options.alpha {
+                return Err(UsageError(format!(
+                    "--power {} is not above --alpha {}: a test at level α rejects with \
+                     probability α with no rolls at all; ask for a power above α",
+                    options.power, options.alpha
+                )));
+            }
+            let real = curve.rolls_real(options.power);
+            if real > MAX_PLAN_ROLLS {
+                return Err(UsageError(format!(
+                    "the alternative is so close to the null (w = {effect_w:.3e}) that it needs \
+                     about {real:.2e} rolls, more than the 2^53 ≈ 9.0e15 that plan counts exactly"
+                )));
+            }
+            let n = curve.smallest_rolls(options.power, real);
+            (n as u64, Some(real), Some(options.power))
+        }
+    };
+    Ok(Plan {
+        rolls,
+        rolls_real,
+        effect_w,
+        df: df as u64,
+        alpha: options.alpha,
+        power,
+        power_at_rolls: curve.at(rolls as f64),
+        null: null.to_vec(),
+        alternative: alternative.to_vec(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(power: f64, rolls: Option<u64>) -> PlanOptions {
+        PlanOptions {
+            alpha: 0.05,
+            power,
+            rolls,
+        }
+    }
+
+    #[test]
+    fn a_d6_with_one_face_at_a_quarter() {
+        let fair = [1.0 / 6.0; 6];
+        let loaded = [0.25, 0.15, 0.15, 0.15, 0.15, 0.15];
+        let plan = plan(&fair, &loaded, &options(0.8, None)).unwrap();
+        // w² = 0.05; λ* = 12.827606572305422 (SciPy, see stats::power).
+        let real = 12.827_606_572_305_422 / 0.05;
+        let got = plan.rolls_real.unwrap();
+        assert!((got - real).abs() < 1e-8 * real, "{got} vs {real}");
+        assert_eq!(plan.rolls, real.ceil() as u64);
+        assert!(plan.power_at_rolls >= 0.8 && plan.power_at_rolls < 0.801);
+        assert_eq!(plan.df, 5);
+        assert_eq!(plan.power, Some(0.8));
+        // At the rolls given, no target and no real solution.
+        let at = super::plan(&fair, &loaded, &options(0.8, Some(100))).unwrap();
+        assert_eq!((at.rolls, at.rolls_real, at.power), (100, None, None));
+        assert!(at.power_at_rolls > 0.05 && at.power_at_rolls < 0.8);
+    }
+
+    #[test]
+    fn questions_without_an_answer_are_usage_errors() {
+        let fair = [0.25; 4];
+        let err = |null: &[f64], alt: &[f64], o: PlanOptions| plan(null, alt, &o).unwrap_err().0;
+        assert!(err(&fair, &fair, options(0.8, None)).contains("w = 0"));
+        // Alike up to the rounding of normalised weights.
+        let third = [0.1 / 1.0000000000000002, 0.2, 0.7];
+        assert!(err(&[0.1, 0.2, 0.7], &third, options(0.8, None)).contains("w = 0"));
+        let zero = err(&[0.5, 0.5, 0.0], &[0.4, 0.4, 0.2], options(0.8, None));
+        assert!(zero.contains("face 3"), "{zero}");
+        let low = err(&fair, &[0.4, 0.2, 0.2, 0.2], options(0.05, None));
+        assert!(low.contains("not above --alpha"), "{low}");
+        let tiny = [0.25 + 1e-8, 0.25 - 1e-8, 0.25, 0.25];
+        assert!(err(&fair, &tiny, options(0.8, None)).contains("2^53"));
+        assert!(err(&fair, &[0.5, 0.5], options(0.8, None)).contains("must agree"));
+        // The same die with --rolls: still no power to speak of.
+        assert!(err(&fair, &fair, options(0.8, Some(10))).contains("w = 0"));
+    }
+
+    #[test]
+    fn a_null_that_forbids_a_face_drops_it_from_df() {
+        let plan = plan(&[0.5, 0.5, 0.0], &[0.6, 0.4, 0.0], &options(0.8, None)).unwrap();
+        assert_eq!(plan.df, 1);
+        assert!((plan.effect_w - 0.2).abs() < 1e-15);
+    }
+}
