@@ -13,6 +13,7 @@ use crate::error::UsageError;
 use crate::model::{Die, MAX_FACE};
 use crate::optim;
 use crate::read::{ColumnSpec, Dialect, ReadOptions};
+use crate::report::watch::WatchFormat;
 use crate::report::{Format, PlanFormat};
 use crate::stats::adjust::Adjust;
 use crate::stats::ci::CiMethod;
@@ -75,6 +76,29 @@ pub enum Command {
     /// same as the whole log's. Reads the same inputs and options as fit.
     #[command(after_help = COUNT_EXAMPLES)]
     Count(CountArgs),
+    /// Watch rolls as they arrive and say when it is safe to stop rolling.
+    ///
+    /// Runs the anytime-valid sequential test (an e-process; see
+    /// docs/statistics.md) on a roll log read row by row — a pipe, or a
+    /// growing file with --follow — and after every roll (or every N)
+    /// shows the e-value, the faces' confidence sequences and the decision
+    /// so far. Looking after every roll keeps the error at α. The die must
+    /// be declared with --faces or --labels.
+    #[command(
+        after_help = WATCH_EXAMPLES,
+        mut_arg("files", |a| a
+            .num_args(0..=1)
+            .help("The roll log to watch; none, or `-`, reads standard input")),
+        mut_arg("faces", |a| a.help(
+            "The die has integer faces 1..K (a roll outside them is an error); this or --labels is required"
+        )),
+        mut_arg("skip_invalid", |a| a.help(
+            "Skip invalid rows instead of stopping at the first one"
+        )),
+        mut_arg("counts", |a| a.hide(true)),
+        mut_arg("by", |a| a.hide(true)),
+    )]
+    Watch(WatchArgs),
     /// Plan a test: how many rolls find a given biased die, or the power at N.
     ///
     /// Pearson's χ² test at level --alpha finds the die you fear (--probs,
@@ -131,6 +155,56 @@ Examples:
   diceml count big.csv > big.counts && diceml fit --counts big.counts
   diceml count part1.csv > a.counts; diceml count part2.csv > b.counts; diceml fit --counts a.counts b.counts
   diceml count --by player bot.csv";
+
+const WATCH_EXAMPLES: &str = "\
+Examples:
+  diceml simulate --probs 1,1,1,1,1,2 --n 5000 --seed 1 | diceml watch --faces 6 --stop
+  diceml watch --follow rolls.csv --faces 20 --within 0.02 --stop
+  diceml watch rolls.csv --faces 20 --every 100 --format jsonl";
+
+/// `diceml watch`.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Where the rolls come from and how to read them: one roll log (--by
+    /// and --counts, hidden here, are refused with a pointer to what to
+    /// use instead).
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// The null hypothesis: K comma-separated weights (normalised by
+    /// diceml), none of them zero. Default: a fair die.
+    #[arg(long, value_name = "P1,...,PK", value_parser = Die::parse_weights, allow_hyphen_values = true)]
+    pub expected: Option<Die>,
+
+    /// The test's level α, between 0 and 1: it rejects the null once the
+    /// e-value reaches 1/α, wrongly with probability at most α however
+    /// often you look.
+    #[arg(long, value_name = "ALPHA", value_parser = parse_level, default_value_t = 0.05)]
+    pub alpha: f64,
+
+    /// Decide "fair" once every face's confidence sequence lies within its
+    /// null probability ± D (0 < D < 1; 0.02 is "within 2 points").
+    #[arg(long, value_name = "D", value_parser = parse_within)]
+    pub within: Option<f64>,
+
+    /// Write an update every N rolls (and at the decision and the end).
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+    pub every: u64,
+
+    /// At the end of a regular file, wait for more rolls like `tail -f`
+    /// (a pipe or standard input still ends when its writer closes it).
+    #[arg(long)]
+    pub follow: bool,
+
+    /// Exit at the decision: status 3 when the null is rejected, 0 when
+    /// the die is fair within --within.
+    #[arg(long)]
+    pub stop: bool,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = WatchFormat::Table)]
+    pub format: WatchFormat,
+}
 
 const PLAN_EXAMPLES: &str = "\
 Examples:
@@ -676,6 +750,16 @@ fn parse_replicates(text: &str) -> Result<u64, String> {
         Ok(b) if (1..=MONTE_CARLO_MAX_REPLICATES).contains(&b) => Ok(b),
         _ => Err(format!(
             "{text:?} is not a number of replicates from 1 to {MONTE_CARLO_MAX_REPLICATES} (10^8)"
+        )),
+    }
+}
+
+/// `--within D`: a distance between probabilities, 0 < D < 1.
+fn parse_within(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(x) if x > 0.0 && x < 1.0 => Ok(x),
+        _ => Err(format!(
+            "{text:?} is not strictly between 0 and 1 (a distance between probabilities: 0.02 is 2 points)"
         )),
     }
 }

@@ -3,8 +3,8 @@
 //! Data errors are plain `anyhow` errors (exit 1). A [`UsageError`] is a
 //! mistake in the command line that clap cannot see, such as `--probs` with
 //! a different number of weights than `--faces`; it exits 2 like clap's own.
-//! [`Rejected`] is no mistake: `fit --check` found the die unlike the null
-//! (exit 3).
+//! [`Rejected`] is no mistake: `fit --check` (or `watch --stop`) found the
+//! die unlike the null (exit 3).
 
 use std::fmt;
 
@@ -21,7 +21,8 @@ impl fmt::Display for UsageError {
 impl std::error::Error for UsageError {}
 
 /// `fit --check` found the verdict rejecting the null; exits with status 3
-/// once the report is written.
+/// once the report is written. `watch --stop` wraps it in a context that
+/// says when its test rejected; `main` prints only the outermost message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rejected;
 

@@ -4,6 +4,7 @@
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 
@@ -44,6 +45,52 @@ pub fn open_input(path: &Path) -> Result<Input> {
         name,
         file: positioned,
     })
+}
+
+/// How long [`Follow`] sleeps at the end of a file before looking again.
+pub const FOLLOW_POLL: Duration = Duration::from_millis(100);
+
+/// A growing file read like `tail -f`: at its end, [`Follow`] sleeps
+/// `poll` and reads again, so a read returns only once there are new bytes
+/// (it never reports the end). The sleep keeps a waiting reader off the
+/// CPU.
+pub struct Follow<R> {
+    inner: R,
+    poll: Duration,
+}
+
+impl<R> Follow<R> {
+    /// Follows `inner`, looking for more every `poll` at its end.
+    pub fn new(inner: R, poll: Duration) -> Self {
+        Follow { inner, poll }
+    }
+}
+
+impl<R: Read> Read for Follow<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        loop {
+            match self.inner.read(buf)? {
+                0 => std::thread::sleep(self.poll),
+                n => return Ok(n),
+            }
+        }
+    }
+}
+
+/// `input` followed as it grows ([`Follow`], polling every
+/// [`FOLLOW_POLL`]) when it is a regular file; a pipe or standard input is
+/// returned as it is, and ends when its writer closes it.
+pub fn follow(input: Input) -> Input {
+    if input.file.is_none() {
+        return input;
+    }
+    Input {
+        reader: Box::new(Follow::new(input.reader, FOLLOW_POLL)),
+        ..input
+    }
 }
 
 /// The name that stands for standard output in messages.
@@ -171,6 +218,36 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_followed_file_waits_at_its_end_for_what_is_appended() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rolls.csv");
+        std::fs::write(&path, b"face\n").unwrap();
+        let mut followed = follow(open_input(&path).unwrap());
+        let mut buf = [0u8; 64];
+        assert_eq!(followed.reader.read(&mut buf).unwrap(), 5);
+        let writer = {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(FOLLOW_POLL * 3);
+                let mut file = std::fs::OpenOptions::new().append(true).open(path).unwrap();
+                file.write_all(b"6\n").unwrap();
+            })
+        };
+        // At the end the read waits for the appended line instead of
+        // returning 0 (the end).
+        let n = followed.reader.read(&mut buf).unwrap();
+        assert_eq!(&buf[..n], b"6\n");
+        writer.join().unwrap();
+        // Standard input and pipes are not followed: they end.
+        let pipe = Input {
+            reader: Box::new(io::empty()),
+            name: STDIN_NAME.into(),
+            file: None,
+        };
+        assert_eq!(follow(pipe).reader.read(&mut buf).unwrap(), 0);
+    }
 
     #[test]
     fn files_are_written_whole_and_replaced() {

@@ -52,6 +52,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Simulate(args) => cmd::simulate::run(args, &ui),
         cli::Command::Fit(args) => cmd::fit::run(*args, &ui),
         cli::Command::Count(args) => cmd::count::run(args, &ui),
+        cli::Command::Watch(args) => cmd::watch::run(args, &ui),
         cli::Command::Plan(args) => cmd::plan::run(args),
         cli::Command::Completions(args) => cmd::completions::run(args),
         cli::Command::Man => cmd::man::run(),

@@ -1,6 +1,7 @@
 //! The `diceml` binary: parse the command line, run it, and turn the result
 //! into an exit code (0 on success or a closed output pipe, 1 for bad data
-//! or I/O, 2 for bad usage, 3 when `fit --check` finds the null rejected).
+//! or I/O, 2 for bad usage, 3 when `fit --check` or `watch --stop` finds the
+//! null rejected).
 //! Every error is one line on stderr, clap's usage errors too.
 
 use std::process::ExitCode;
@@ -20,12 +21,17 @@ fn main() -> ExitCode {
     match diceml::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if diceml::io::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        // A rejection is an answer, not a failure: its line is the
+        // outermost message, which names the flag that asked for it
+        // (`fit --check`, `watch --stop`).
+        Err(err) if err.downcast_ref::<diceml::error::Rejected>().is_some() => {
+            eprintln!("diceml: {err}");
+            ExitCode::from(3)
+        }
         Err(err) => {
             eprintln!("diceml: {err:#}");
             if err.downcast_ref::<diceml::error::UsageError>().is_some() {
                 ExitCode::from(2)
-            } else if err.downcast_ref::<diceml::error::Rejected>().is_some() {
-                ExitCode::from(3)
             } else {
                 ExitCode::FAILURE
             }
@@ -38,7 +44,7 @@ fn main() -> ExitCode {
 /// semicolons, and the pointer to --help.
 fn one_line(err: &Error) -> String {
     if err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
-        return "a command is required: simulate, fit, count, plan, completions or man; see --help"
+        return "a command is required: simulate, fit, count, plan, watch, completions or man; see --help"
             .into();
     }
     let text = err.render().to_string();

@@ -52,6 +52,14 @@ impl Ui {
         Look { color, width }
     }
 
+    /// The width of the terminal that standard output is, for a status
+    /// line refreshed in place (`watch`); `None` when it is no terminal.
+    pub fn status_width(&self) -> Option<usize> {
+        std::io::stdout()
+            .is_terminal()
+            .then(|| self.look(true).width)
+    }
+
     /// A progress bar on stderr for `total` units (bytes or rolls), or a
     /// hidden one when stderr is not a terminal, `--quiet` was given, or the
     /// work is smaller than `from`. Updates are cheap: callers tick it per

