@@ -168,6 +168,14 @@ pub const EXACT_TIE_RELATIVE: f64 = 1e-9;
 /// vanishes.
 pub const EXACT_TIE_ABSOLUTE: f64 = 1e-12;
 
+/// The lattice method's allowance for the rounding of the statistic's
+/// per-face terms themselves, relative to Σ_k max_x |t_k(x)|: the bound on
+/// how far an outcome's Σ t lies from its lattice point is the measured
+/// rounding to the step plus this fraction. A term is one logarithm, a
+/// product and a quotient (a few ulp, 1e-15 relative) and a sum of K of
+/// them adds K ulp; 1e-13 covers K up to a few hundred with room.
+pub const LATTICE_BOUND_SLACK: f64 = 1e-13;
+
 // ------------------------------------------------------------ intervals
 
 /// Sison–Glaz's search loses its precision at very large counts (a coin at

@@ -10,6 +10,7 @@ use crate::analysis::{DieReport, FaceRow, FitSummary, InputSummary, MaybeTest, R
 use crate::dataset::Skipped;
 use crate::model::is_fair;
 use crate::optim::{Method, Stop, AUTO_GD_MIN_TARGET, DEFAULT_LEARNING_RATE, STABLE_STEP_BOUND};
+use crate::stats::exact::{ExactMethod, ExactStat};
 
 /// How the table looks: colour, and the width it may fill.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -278,13 +279,29 @@ fn write_tests(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> {
         None => {}
     }
     if let Some(exact) = &t.exact {
+        let name = match exact.stat {
+            ExactStat::Llr => "exact multinomial",
+            ExactStat::Chisq => "exact (X² order)",
+            ExactStat::Prob => "exact (prob. order)",
+        };
+        // A bound of 0 means the lattice's interval closed: exact.
+        let how = match (exact.method, exact.error_bound.filter(|&b| b > 0.0)) {
+            (ExactMethod::Enumeration, _) => format!("{} outcomes", exact.outcomes),
+            (ExactMethod::Lattice, None) => {
+                format!("{:.2e} outcomes, on the lattice: exact", exact.outcomes)
+            }
+            (ExactMethod::Lattice, Some(bound)) => format!(
+                "{:.2e} outcomes, on the lattice: exact p ≥ p − {}",
+                exact.outcomes,
+                small(bound)
+            ),
+        };
         writeln!(
             out,
-            "  {:<22} {:>12}  p = {} ({} outcomes){}",
-            "exact multinomial",
+            "  {:<22} {:>12}  p = {} ({how}){}",
+            name,
             "",
             plain_p(exact.p_value),
-            exact.outcomes,
             adjusted(exact.p_adjusted)
         )?;
     }
