@@ -284,7 +284,8 @@ pub struct FitArgs {
 
     /// Also compute the exact multinomial p-value: by enumerating every
     /// outcome (up to 10^7 of them), else by a dynamic programme over the
-    /// faces (up to (K−1)(N+1)(N+2)/2 = 2·10^7; see docs/statistics.md).
+    /// faces (up to (K−1)(N+1)(N+2)/2 = 2·10^7 and a bound of 0.2 on the
+    /// p-value; see docs/statistics.md).
     #[arg(long)]
     pub exact: bool,
 

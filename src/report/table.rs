@@ -285,14 +285,17 @@ fn write_tests(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> {
             ExactStat::Prob => "exact (prob. order)",
         };
         // A bound of 0 means the lattice's interval closed: exact.
+        // f64::MAX stands for a count past u128.
+        let outcomes = if exact.outcomes == f64::MAX {
+            "more than 3.4e38".to_string()
+        } else {
+            format!("{:.2e}", exact.outcomes)
+        };
         let how = match (exact.method, exact.error_bound.filter(|&b| b > 0.0)) {
             (ExactMethod::Enumeration, _) => format!("{} outcomes", exact.outcomes),
-            (ExactMethod::Lattice, None) => {
-                format!("{:.2e} outcomes, on the lattice: exact", exact.outcomes)
-            }
+            (ExactMethod::Lattice, None) => format!("{outcomes} outcomes, on the lattice: exact"),
             (ExactMethod::Lattice, Some(bound)) => format!(
-                "{:.2e} outcomes, on the lattice: exact p ≥ p − {}",
-                exact.outcomes,
+                "{outcomes} outcomes, on the lattice: exact p ≥ p − {}",
                 small(bound)
             ),
         };

@@ -29,7 +29,9 @@ use super::gof::{cells, g_statistic};
 use super::lattice;
 use super::special::{ln_gamma, stirlerr, LN_SQRT_2PI};
 use crate::sample::{multinomial, seeded_rng};
-use crate::tolerance::{EXACT_TIE_ABSOLUTE, EXACT_TIE_RELATIVE, LATTICE_BOUND_SLACK};
+use crate::tolerance::{
+    EXACT_TIE_ABSOLUTE, EXACT_TIE_RELATIVE, LATTICE_BOUND_SLACK, LATTICE_MAX_BOUND,
+};
 
 /// How the exact test orders the outcomes: XNomial's `statName`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
@@ -80,7 +82,7 @@ pub struct ExactP {
 }
 
 /// The most (face, count) pairs the lattice method will convolve,
-/// (K − 1)·(N + 1)(N + 2)/2: 2·10^7, about a d100 rolled 630 times or a d6
+/// (K − 1)·(N + 1)(N + 2)/2: 2·10^7, about a d100 rolled 634 times or a d6
 /// rolled 2,800 times. A d20 × 100 is 9.8·10^4, a d1000 × 10^6 is 5·10^14.
 pub const LATTICE_MAX_PAIRS: u128 = 20_000_000;
 
@@ -305,7 +307,8 @@ fn active_faces(counts: &[u64], null: &[f64]) -> Result<Faces, String> {
 ///
 /// # Errors
 /// When there are more than [`EXACT_LIMIT`] outcomes and more than
-/// [`LATTICE_MAX_PAIRS`] (face, count) pairs.
+/// [`LATTICE_MAX_PAIRS`] (face, count) pairs, or the lattice's bound is
+/// wider than [`LATTICE_MAX_BOUND`].
 pub fn exact_p(counts: &[u64], null: &[f64], stat: ExactStat) -> Result<ExactP, String> {
     let enumeration = |p_value| ExactP {
         p_value,
@@ -319,7 +322,17 @@ pub fn exact_p(counts: &[u64], null: &[f64], stat: ExactStat) -> Result<ExactP, 
     };
     match outcomes(n, active.len()) {
         Some(count) if count <= EXACT_LIMIT => Ok(enumeration(enumerate(&active, n, stat))),
-        _ => lattice_p(counts, null, stat),
+        _ => {
+            let result = lattice_p(counts, null, stat)?;
+            match result.error_bound {
+                Some(bound) if bound > LATTICE_MAX_BOUND => Err(format!(
+                    "the exact test's lattice could only place the p-value in an interval {bound:.2} wide \
+                     (N = {n}, K = {}), more than the limit of {LATTICE_MAX_BOUND}",
+                    active.len()
+                )),
+                _ => Ok(result),
+            }
+        }
     }
 }
 

@@ -146,4 +146,37 @@ fn exact_stat_errors_are_one_line() {
         err.contains("limit of 20000000") && err.contains("--monte-carlo"),
         "{err}"
     );
+    // A d20 rolled 200 times: the lattice fits, but G's bound would be
+    // 0.48 wide, too wide to report: a data error naming the bound.
+    let counts = [
+        11, 12, 8, 10, 12, 11, 8, 6, 14, 7, 8, 8, 8, 19, 10, 9, 12, 12, 8, 7,
+    ];
+    let mut csv = String::from("face,count\n");
+    for (face, c) in counts.iter().enumerate() {
+        csv.push_str(&format!("{},{c}\n", face + 1));
+    }
+    let err = run_fail(
+        &["fit", "-", "--counts", "--exact", "--max-iter", "1"],
+        &csv,
+        1,
+    );
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("interval 0.48 wide") && err.contains("limit of 0.2"),
+        "{err}"
+    );
+    assert!(err.contains("--monte-carlo"), "{err}");
+    // The same counts ordered by X² are exact.
+    let r = fit_json(
+        &[
+            "--counts",
+            "--exact",
+            "--exact-stat",
+            "chisq",
+            "--max-iter",
+            "1",
+        ],
+        &csv,
+    );
+    assert_eq!(r["tests"]["exact"]["method"], "lattice");
 }
