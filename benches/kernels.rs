@@ -17,6 +17,12 @@
 //!   `AliasTable::fill_batches`, as `simulate` draws them, at K = 6 and
 //!   K = 10^4. Throughput in rolls.
 //!
+//! - `exact_lattice/*`: `fit --exact` beyond enumeration
+//!   ([`exact::exact_p`] on the lattice) for a d20 rolled 100 times and a
+//!   d12 rolled 150 times, each ordering: the counts are ones where the
+//!   fine lattice is too big and the coarse one runs after it (the slowest
+//!   kind), and one where the fine lattice fits.
+//!
 //! Run: `cargo bench --bench kernels -- --warm-up-time 1 --measurement-time 3`
 //! (two to three minutes). With `DICEML_BENCH_CPU=1` the clock is the
 //! benchmark thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`) instead of wall
@@ -38,6 +44,7 @@ use diceml::read::scan::{self, Columns, Limits, Scan};
 use diceml::read::{ColumnSpec, Progress, ReadOptions, Reader};
 use diceml::sample::{seeded_rng, AliasTable, UniformBatch, MAX_BATCH};
 use diceml::softmax;
+use diceml::stats::exact::{self, ExactStat};
 
 /// Rolls in each in-memory log.
 const ROLLS: usize = 1_000_000;
@@ -262,7 +269,41 @@ impl Measurement for ThreadCpuTime {
     }
 }
 
+/// The exact test on the lattice at tabletop sizes.
+fn exact_lattice<M: Measurement>(c: &mut Criterion<M>, tag: &str) {
+    let mut group = c.benchmark_group(format!("exact_lattice{tag}"));
+    group.sample_size(10);
+    let cases: [(&str, &[u64]); 3] = [
+        (
+            "d20x100_coarse",
+            &[10, 1, 2, 3, 8, 3, 2, 4, 9, 5, 10, 6, 1, 3, 6, 7, 7, 4, 4, 5],
+        ),
+        (
+            "d20x100_fine",
+            &[3, 4, 2, 5, 6, 3, 6, 4, 3, 5, 9, 4, 3, 5, 9, 4, 3, 7, 9, 6],
+        ),
+        (
+            "d12x150_coarse",
+            &[17, 6, 18, 8, 9, 18, 18, 10, 10, 15, 13, 8],
+        ),
+    ];
+    for (name, counts) in cases {
+        let null = vec![1.0 / counts.len() as f64; counts.len()];
+        for (stat_name, stat) in [
+            ("llr", ExactStat::Llr),
+            ("chisq", ExactStat::Chisq),
+            ("prob", ExactStat::Prob),
+        ] {
+            group.bench_function(BenchmarkId::new(name, stat_name), |b| {
+                b.iter(|| exact::exact_p(black_box(counts), &null, stat).expect("fits"))
+            });
+        }
+    }
+    group.finish();
+}
+
 fn run<M: Measurement>(mut c: Criterion<M>, tag: &str) {
+    exact_lattice(&mut c, tag);
     counting(&mut c, tag);
     softmax_step(&mut c, tag);
     default_fit(&mut c, tag);

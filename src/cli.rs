@@ -17,7 +17,7 @@ use crate::report::watch::WatchFormat;
 use crate::report::{Format, PlanFormat};
 use crate::stats::adjust::Adjust;
 use crate::stats::ci::CiMethod;
-use crate::stats::exact::MONTE_CARLO_MAX_REPLICATES;
+use crate::stats::exact::{ExactStat, MONTE_CARLO_MAX_REPLICATES};
 use crate::ui::ColorChoice;
 
 /// Estimate a die's face probabilities by maximum likelihood.
@@ -483,10 +483,17 @@ pub struct FitArgs {
     #[arg(long, value_name = "L", value_parser = parse_finite, allow_hyphen_values = true)]
     pub lambda: Option<f64>,
 
-    /// Also compute the exact multinomial p-value by enumerating every
-    /// outcome (up to 10^7 of them; see docs/statistics.md).
+    /// Also compute the exact multinomial p-value: by enumerating every
+    /// outcome (up to 10^7 of them), else by a dynamic programme over the
+    /// faces (up to (K−1)(N+1)(N+2)/2 = 2·10^7 and a bound of 0.2 on the
+    /// p-value; see docs/statistics.md).
     #[arg(long)]
     pub exact: bool,
+
+    /// How --exact orders the outcomes: by the likelihood ratio G (llr),
+    /// Pearson's X² (chisq) or the outcome's own probability (prob).
+    #[arg(long, value_enum, value_name = "STAT", default_value_t = ExactStatArg::Llr, requires = "exact")]
+    pub exact_stat: ExactStatArg,
 
     /// Also estimate the exact p-value from B simulated experiments
     /// (1 ≤ B ≤ 10^8).
@@ -622,6 +629,27 @@ impl From<CiArg> for CiMethod {
             CiArg::Wilson => CiMethod::Wilson,
             CiArg::ClopperPearson => CiMethod::ClopperPearson,
             CiArg::Jeffreys => CiMethod::Jeffreys,
+        }
+    }
+}
+
+/// `--exact-stat`: XNomial's three orderings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExactStatArg {
+    /// The likelihood-ratio statistic G.
+    Llr,
+    /// Pearson's X².
+    Chisq,
+    /// The probability of the outcome (less likely is more extreme).
+    Prob,
+}
+
+impl From<ExactStatArg> for ExactStat {
+    fn from(s: ExactStatArg) -> Self {
+        match s {
+            ExactStatArg::Llr => ExactStat::Llr,
+            ExactStatArg::Chisq => ExactStat::Chisq,
+            ExactStatArg::Prob => ExactStat::Prob,
         }
     }
 }

@@ -188,6 +188,22 @@ pub const EXACT_TIE_RELATIVE: f64 = 1e-9;
 /// vanishes.
 pub const EXACT_TIE_ABSOLUTE: f64 = 1e-12;
 
+/// The lattice method's allowance for the rounding of the statistic's
+/// per-face terms themselves, relative to Σ_k max_x |t_k(x)|: the bound on
+/// how far an outcome's Σ t lies from its lattice point is the measured
+/// rounding to the step plus this fraction. A term is one logarithm, a
+/// product and a quotient (a few ulp, 1e-15 relative) and a sum of K of
+/// them adds K ulp; 1e-13 covers K up to a few hundred with room.
+pub const LATTICE_BOUND_SLACK: f64 = 1e-13;
+
+/// The widest interval [p − bound, p] the exact test reports from a coarse
+/// lattice; wider, it refuses (and names Monte Carlo). A p-value known only
+/// to within 0.2 can still be far from a 5% level, and the probability
+/// ordering at d20 × 100 needs up to 0.17; beyond, the lattice's steps are
+/// as wide as the statistic's spread (a d6 rolled 2,800 times gave 0.98),
+/// and the number says nothing.
+pub const LATTICE_MAX_BOUND: f64 = 0.2;
+
 // ------------------------------------------------------------ intervals
 
 /// Sison–Glaz's search loses its precision at very large counts (a coin at

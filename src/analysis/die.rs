@@ -246,14 +246,17 @@ fn tests(counts: &[u64], null: &[f64], group: &Group, options: &AnalysisOptions)
     let exact = if options.exact {
         // Too many outcomes is a property of the data, not of the command
         // line: a data error (exit 1), with the way round it said once.
-        let p_value = exact::exact_p(counts, null).map_err(|why| {
+        let result = exact::exact_p(counts, null, options.exact_stat).map_err(|why| {
             anyhow!("--exact: {why}; estimate the p-value with --monte-carlo B instead")
         })?;
         let n: u64 = counts.iter().sum();
         let outcomes = exact::outcomes(n, counts.len()).map_or(f64::MAX, |o| o as f64);
         Some(Exact {
-            p_value,
+            p_value: result.p_value,
             outcomes,
+            stat: result.stat,
+            method: result.method,
+            error_bound: result.error_bound,
             p_adjusted: None,
         })
     } else {

@@ -97,10 +97,21 @@ pub enum MaybeTest {
 /// The exact multinomial p-value.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Exact {
-    /// Σ P0(x) over outcomes x with G(x) ≥ G(observed).
+    /// Σ P0(x) over outcomes x with S(x) ≥ S(observed), S the ordering
+    /// `stat`; with an `error_bound`, the upper end of the interval that
+    /// holds it.
     pub p_value: f64,
-    /// How many outcomes were enumerated, C(N+K−1, K−1).
+    /// How many outcomes there are, C(N+K−1, K−1) (`f64::MAX` past u128).
     pub outcomes: f64,
+    /// The ordering: `llr`, `chisq` or `prob` (`--exact-stat`).
+    pub stat: exact::ExactStat,
+    /// `enumeration` (every outcome listed) or `lattice` (the dynamic
+    /// programme over the faces).
+    pub method: exact::ExactMethod,
+    /// On a rounded lattice: the exact p-value lies in
+    /// [p_value − error_bound, p_value]. Absent when exact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_bound: Option<f64>,
     /// The p-value adjusted across groups (`--adjust`), in `--by` runs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub p_adjusted: Option<f64>,

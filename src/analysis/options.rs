@@ -5,6 +5,7 @@ use crate::model::Die;
 use crate::optim::FitOptions;
 use crate::stats::adjust::Adjust;
 use crate::stats::ci::CiMethod;
+use crate::stats::exact::ExactStat;
 
 /// What to compute, from the command line.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,6 +18,8 @@ pub struct AnalysisOptions {
     pub lambda: Option<f64>,
     /// Compute the exact multinomial p-value (`--exact`).
     pub exact: bool,
+    /// The exact test's ordering (`--exact-stat`).
+    pub exact_stat: ExactStat,
     /// Monte Carlo replicates and seed (`--monte-carlo B --seed S`).
     pub monte_carlo: Option<(u64, u64)>,
     /// Interval method (`--ci`).
@@ -54,6 +57,7 @@ impl Default for AnalysisOptions {
             null: None,
             lambda: None,
             exact: false,
+            exact_stat: ExactStat::Llr,
             monte_carlo: None,
             ci: CiMethod::Goodman,
             level: 0.95,

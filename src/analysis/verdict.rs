@@ -261,6 +261,9 @@ mod tests {
         t.exact = Some(Exact {
             p_value: 0.34375,
             outcomes: 11.0,
+            stat: crate::stats::exact::ExactStat::Llr,
+            method: crate::stats::exact::ExactMethod::Enumeration,
+            error_bound: None,
             p_adjusted: Some(0.6875),
         });
         let v = decide(&t, None, &[], 10, 0.05);

@@ -45,6 +45,7 @@ pub fn run(args: FitArgs, ui: &Ui) -> Result<()> {
         null: args.expected,
         lambda: args.lambda,
         exact: args.exact,
+        exact_stat: args.exact_stat.into(),
         monte_carlo: args
             .monte_carlo
             .map(|b| (b, args.seed.unwrap_or_else(|| sample::os_seeded_rng().1))),

@@ -11,6 +11,7 @@ use crate::analysis::{DieReport, FaceRow, FitSummary, InputSummary, MaybeTest, R
 use crate::dataset::Skipped;
 use crate::model::is_fair;
 use crate::optim::{Method, Stop, AUTO_GD_MIN_TARGET, DEFAULT_LEARNING_RATE, STABLE_STEP_BOUND};
+use crate::stats::exact::{ExactMethod, ExactStat};
 
 /// How the table looks: colour, and the width it may fill.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -279,13 +280,32 @@ fn write_tests(out: &mut dyn Write, die: &DieReport) -> std::io::Result<()> {
         None => {}
     }
     if let Some(exact) = &t.exact {
+        let name = match exact.stat {
+            ExactStat::Llr => "exact multinomial",
+            ExactStat::Chisq => "exact (X² order)",
+            ExactStat::Prob => "exact (prob. order)",
+        };
+        // A bound of 0 means the lattice's interval closed: exact.
+        // f64::MAX stands for a count past u128.
+        let outcomes = if exact.outcomes == f64::MAX {
+            "more than 3.4e38".to_string()
+        } else {
+            format!("{:.2e}", exact.outcomes)
+        };
+        let how = match (exact.method, exact.error_bound.filter(|&b| b > 0.0)) {
+            (ExactMethod::Enumeration, _) => format!("{} outcomes", exact.outcomes),
+            (ExactMethod::Lattice, None) => format!("{outcomes} outcomes, on the lattice: exact"),
+            (ExactMethod::Lattice, Some(bound)) => format!(
+                "{outcomes} outcomes, on the lattice: exact p ≥ p − {}",
+                small(bound)
+            ),
+        };
         writeln!(
             out,
-            "  {:<22} {:>12}  p = {} ({} outcomes){}",
-            "exact multinomial",
+            "  {:<22} {:>12}  p = {} ({how}){}",
+            name,
             "",
             plain_p(exact.p_value),
-            exact.outcomes,
             adjusted(exact.p_adjusted)
         )?;
     }

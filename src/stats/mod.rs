@@ -12,6 +12,8 @@
 //! - [`gof`]: Pearson's X², the G-test, Cressie–Read power divergence,
 //!   residuals;
 //! - [`exact`]: the exact multinomial test and its Monte Carlo estimate;
+//! - [`lattice`]: the law of a sum of per-face terms on an integer lattice
+//!   (the exact test beyond enumeration);
 //! - [`ci`]: per-face and simultaneous confidence intervals;
 //! - [`bayes`]: Dirichlet posterior and Bayes factor against the null;
 //! - [`info`]: entropy, perplexity, Kullback–Leibler divergence (the one
@@ -35,6 +37,7 @@ pub mod dist;
 pub mod exact;
 pub mod gof;
 pub mod info;
+pub mod lattice;
 pub mod power;
 pub mod sequential;
 mod special;

@@ -7,6 +7,7 @@
 //! - `layering`: the architecture's guard (no forbidden imports, no cycles);
 //! - `read`: dialects, labels, groups, counts, skipped and bad rows;
 //! - `ui`: completions, man page, colour, progress, trace;
+//! - `exact`: `--exact --exact-stat` at tabletop sizes against Python references;
 //! - `stats`: tests, intervals, Bayes and information against SciPy, statsmodels, R;
 //! - `groups`: mixed dice under `--by`, `--group-faces`, homogeneity;
 //! - `verdict`: the JSON verdict, `--check` and `--alpha`, multiple testing under `--by`;
@@ -22,6 +23,7 @@
 //!   columns, zero-count faces, bad input with file:line, degenerate input.
 
 mod docs;
+mod exact;
 mod fit;
 mod fuzz;
 mod groups;

@@ -752,8 +752,9 @@ fn monte_carlo_asks_for_at_most_ten_to_the_eight_replicates() {
 
 #[test]
 fn exact_refusing_a_size_is_a_data_error_that_names_the_way_round_once() {
-    // C(10005, 5) ≈ 8.3e17 outcomes for 10,000 rolls of a d6: a property of
-    // the data, so exit 1 (it was 2), and the message says "instead" once.
+    // C(10005, 5) ≈ 8.3e17 outcomes for 10,000 rolls of a d6, and 2.5e8
+    // (face, count) pairs for the lattice: a property of the data, so exit 1
+    // (it was 2), and the message says "instead" once.
     let out = crate::util::run_fail(
         &["fit", "--counts", "--exact"],
         "face,count\n1,1700\n2,1600\n3,1700\n4,1600\n5,1700\n6,1700\n",
@@ -761,6 +762,6 @@ fn exact_refusing_a_size_is_a_data_error_that_names_the_way_round_once() {
     );
     assert_eq!(out.lines().count(), 1, "{out}");
     assert_eq!(out.matches("instead").count(), 1, "{out}");
-    assert!(out.contains("834584041854189501 outcomes"), "{out}");
+    assert!(out.contains("250075005 (face, count) pairs"), "{out}");
     assert!(out.contains("--monte-carlo B"), "{out}");
 }
