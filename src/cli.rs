@@ -280,7 +280,7 @@ pub struct PlanArgs {
     pub max_rolls: Option<u64>,
 
     /// With --sequential: the D of fit --within D.
-    #[arg(long, value_name = "D", requires = "sequential", value_parser = parse_level)]
+    #[arg(long, value_name = "D", requires = "sequential", value_parser = parse_within)]
     pub within: Option<f64>,
 
     /// Output format.
@@ -575,7 +575,7 @@ pub struct FitArgs {
     /// With --sequential (implied): also decide "fair to within D" the first
     /// time every face's anytime-valid confidence sequence lies within its
     /// null probability ± D (e.g. 0.02 for two points).
-    #[arg(long, value_name = "D", value_parser = parse_level)]
+    #[arg(long, value_name = "D", value_parser = parse_within)]
     pub within: Option<f64>,
 
     /// Write to FILE instead of standard output.
