@@ -88,7 +88,8 @@ pub struct SequentialPlan {
     pub power_std_error: f64,
     /// Fraction of logs rejected by `max_rolls`.
     pub reject_fraction: f64,
-    /// With `--within`: fraction of logs wrongly found fair.
+    /// With `--within`: fraction of logs found fair within D (a mistake
+    /// when the alternative has a face D or more from the null).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fair_fraction: Option<f64>,
     /// Mean of min(decision roll, max_rolls).

@@ -118,12 +118,26 @@ fn write_sequential(
         power_percent(s.reject_fraction),
         thousands(s.max_rolls)
     )?;
-    if let Some(fair) = s.fair_fraction {
+    if let (Some(fair), Some(d)) = (s.fair_fraction, s.within) {
+        // Whether "fair within D" is a mistake depends on the die feared.
+        let off = plan
+            .null
+            .iter()
+            .zip(&plan.alternative)
+            .map(|(p0, p1)| (p1 - p0).abs())
+            .fold(0.0, f64::max);
+        let how = if off >= d {
+            format!("wrongly: a face of this die is {} off", prob(off))
+        } else {
+            format!(
+                "rightly: no face of this die is more than {} off",
+                prob(off)
+            )
+        };
         writeln!(
             out,
-            "  wrongly found fair    {}% of the logs (within ± {})",
-            power_percent(fair),
-            s.within.unwrap_or(0.0)
+            "  found fair within ± {d}  {}% of the logs ({how})",
+            power_percent(fair)
         )?;
     }
     Ok(())
