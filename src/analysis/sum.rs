@@ -19,8 +19,8 @@ use serde::Serialize;
 use crate::dataset::Skipped;
 use crate::optim::{self, FitOptions, Method, Minimum, Objective, Stop};
 use crate::softmax;
-use crate::stats::dist::chi2_sf;
 use crate::stats::sum::{self, Observed, SumDice};
+use crate::stats::TestResult;
 use crate::tolerance::{SUM_BOUNDARY_Q, SUM_DISTINCT_Q, SUM_EQUAL_OPTIMA_LOGLIK};
 
 /// Random starts besides the fair die.
@@ -58,26 +58,13 @@ pub struct SumTotal {
     pub expected: f64,
 }
 
-/// A test's statistic, degrees of freedom and p-value (χ² survival).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SumTest {
-    /// The statistic.
-    pub statistic: f64,
-    /// Degrees of freedom.
-    pub df: u64,
-    /// P(χ²(df) ≥ statistic).
-    pub p_value: f64,
-}
-
 /// Pearson's χ² of the fitted model on the totals.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SumGof {
-    /// Σ (n_s − e_s)²/e_s over the possible totals.
-    pub statistic: f64,
-    /// #totals − 1 − (K − 1).
-    pub df: u64,
-    /// P(χ²(df) ≥ statistic).
-    pub p_value: f64,
+    /// Σ (n_s − e_s)²/e_s over the possible totals with a positive
+    /// expected count, df = #totals − 1 − (K − 1).
+    #[serde(flatten)]
+    pub test: TestResult,
     /// Totals whose expected count is below 5 (the χ² approximation is
     /// rough when there are many).
     pub sparse_cells: u64,
@@ -94,8 +81,9 @@ pub struct SumModel {
     pub loglik: f64,
     /// ℓ at the fair die.
     pub loglik_fair: f64,
-    /// The likelihood-ratio test against the fair die, df K − 1.
-    pub lrt_vs_fair: SumTest,
+    /// The likelihood-ratio test against the fair die, 2(ℓ(q̂) − ℓ(fair)),
+    /// df K − 1.
+    pub lrt_vs_fair: TestResult,
     /// The model's goodness of fit on the totals; absent when df < 1.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gof: Option<SumGof>,
@@ -244,11 +232,7 @@ pub fn analyse_sum(
             dice: dice.dice() as u64,
             loglik,
             loglik_fair,
-            lrt_vs_fair: SumTest {
-                statistic,
-                df: lrt_df,
-                p_value: chi2_sf(statistic, lrt_df as f64),
-            },
+            lrt_vs_fair: TestResult::chi2(statistic, lrt_df),
             gof: goodness_of_fit(&rows, lrt_df),
             method: run.method,
             iterations: run.iterations,
@@ -274,9 +258,7 @@ fn goodness_of_fit(rows: &[SumTotal], free: u64) -> Option<SumGof> {
         .map(|r| (r.count as f64 - r.expected).powi(2) / r.expected)
         .sum::<f64>();
     Some(SumGof {
-        statistic,
-        df,
-        p_value: chi2_sf(statistic, df as f64),
+        test: TestResult::chi2(statistic, df),
         sparse_cells: cells
             .iter()
             .filter(|r| r.expected < SPARSE_EXPECTED)
