@@ -583,15 +583,15 @@ pub struct FitArgs {
     /// The log holds totals of M identical dice (one per line, or
     /// `total,count` tables with --counts), not single rolls: fit the die
     /// from the totals alone (its faces from --faces K or --face-values),
-    /// with standard errors, a likelihood-ratio test against a fair die and
-    /// a goodness-of-fit test of the model (a report of its own; table or
-    /// json).
+    /// with standard errors, a likelihood-ratio test against a fair die (and
+    /// the --expected one) and a goodness-of-fit test of the model (a report
+    /// of its own; table or json).
     #[arg(
         long,
         value_name = "M",
         value_parser = clap::value_parser!(u64).range(1..=sum::MAX_DICE as u64),
         conflicts_with_all = [
-            "by", "labels", "group_faces", "expected", "lambda", "exact", "monte_carlo",
+            "by", "labels", "group_faces", "lambda", "exact", "monte_carlo",
             "level", "alpha", "check", "smooth", "plot", "plot_loss", "trace",
             "sequential", "within",
         ]

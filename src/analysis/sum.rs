@@ -84,6 +84,14 @@ pub struct SumModel {
     /// The likelihood-ratio test against the fair die, 2(ℓ(q̂) − ℓ(fair)),
     /// df K − 1.
     pub lrt_vs_fair: TestResult,
+    /// With `--expected`: ℓ at that die (−f64::MAX when it cannot make a
+    /// total seen).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub loglik_expected: Option<f64>,
+    /// With `--expected`: the likelihood-ratio test against that die,
+    /// 2(ℓ(q̂) − ℓ(expected)), df K − 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lrt_vs_expected: Option<TestResult>,
     /// The model's goodness of fit on the totals; absent when df < 1.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gof: Option<SumGof>,
@@ -163,11 +171,14 @@ impl Objective for Likelihood<'_> {
 /// Fits the die from `counts` (one per total of [`SumDice::totals`], in
 /// order), with the optimiser's `options` (the step η of gd and momentum
 /// is the caller's: 2/M = 1/L by default, as the Hessian of the mean
-/// negative log-likelihood is at most M·(diag q − qqᵀ) ≼ (M/2)·I).
+/// negative log-likelihood is at most M·(diag q − qqᵀ) ≼ (M/2)·I), and
+/// tests it against the fair die and, when given, the `expected` one (K
+/// probabilities summing to 1).
 pub fn analyse_sum(
     dice: &SumDice,
     counts: &[u64],
     options: FitOptions,
+    expected: Option<&[f64]>,
     skipped: Skipped,
 ) -> SumReport {
     let totals = dice.totals();
@@ -202,6 +213,7 @@ pub fn analyse_sum(
     let loglik = logliks[best];
     let fair = vec![1.0 / k as f64; k];
     let loglik_fair = sum::log_likelihood(dice, &fair, &seen);
+    let loglik_expected = expected.map(|e| sum::log_likelihood(dice, e, &seen));
     let errors = std_errors(dice, &q, &seen);
     let faces = (0..k)
         .map(|i| SumFace {
@@ -233,6 +245,9 @@ pub fn analyse_sum(
             loglik,
             loglik_fair,
             lrt_vs_fair: TestResult::chi2(statistic, lrt_df),
+            loglik_expected: loglik_expected.map(|l| l.max(-f64::MAX)),
+            lrt_vs_expected: loglik_expected
+                .map(|l| TestResult::chi2((2.0 * (loglik - l)).max(0.0), lrt_df)),
             gof: goodness_of_fit(&rows, lrt_df),
             method: run.method,
             iterations: run.iterations,
@@ -342,7 +357,7 @@ mod tests {
         let successes: u64 = counts.iter().enumerate().map(|(s, c)| s as u64 * c).sum();
         let p = successes as f64 / (12.0 * n as f64);
         for method in [Method::Gd, Method::Momentum, Method::Newton] {
-            let report = analyse_sum(&dice, &counts, options(method), Skipped::default());
+            let report = analyse_sum(&dice, &counts, options(method), None, Skipped::default());
             assert!(report.model.converged, "{method:?}");
             assert!(report.model.optimum_unique);
             // tol 1e-10 on the gradient, curvature 12 p(1 − p) ≈ 2.7: 1e-10.
@@ -376,6 +391,7 @@ mod tests {
                 &dice,
                 &counts[..totals.len()],
                 options(Method::Newton),
+                None,
                 Skipped::default(),
             );
             assert!(report.model.converged);
@@ -406,6 +422,7 @@ mod tests {
             &dice,
             &[30, 40, 20, 0, 0],
             options(Method::Newton),
+            None,
             Skipped::default(),
         );
         assert!(report.faces[2].q < SUM_BOUNDARY_Q, "{:?}", report.faces);

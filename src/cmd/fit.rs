@@ -7,6 +7,7 @@ use crate::analysis::{self, verdict, AnalysisOptions, Report, SequentialOptions}
 use crate::cli::FitArgs;
 use crate::error::{Rejected, UsageError};
 use crate::io;
+use crate::model::Die;
 use crate::optim;
 use crate::plot::{self, PlotPath};
 use crate::read;
@@ -175,7 +176,19 @@ fn run_sum(args: FitArgs, dice: u64, ui: &Ui) -> Result<()> {
         // 1/L for L = M/2, the bound on the Hessian (analysis::sum).
         options.learning_rate = optim::DEFAULT_LEARNING_RATE / dice.dice() as f64;
     }
-    let report = analysis::sum::analyse_sum(&dice, &group.counts, options, data.skipped.clone());
+    let expected = args
+        .expected
+        .as_ref()
+        .map(|die| Die::null(Some(die), dice.faces()))
+        .transpose()?
+        .map(|die| die.probabilities());
+    let report = analysis::sum::analyse_sum(
+        &dice,
+        &group.counts,
+        options,
+        expected.as_deref(),
+        data.skipped.clone(),
+    );
     let mut out = io::open_output(args.output.as_deref())?;
     report::sum::write(&mut out, &report, format)?;
     out.finish()?;

@@ -128,6 +128,15 @@ fn write_table(out: &mut dyn Write, r: &SumReport) -> std::io::Result<()> {
         lrt.df,
         p_value(lrt)
     )?;
+    if let Some(t) = &m.lrt_vs_expected {
+        writeln!(
+            out,
+            "Is it the --expected die? likelihood ratio = {:.4}, df = {}, p = {}",
+            t.statistic,
+            t.df,
+            p_value(t)
+        )?;
+    }
     match &m.gof {
         Some(g) => {
             writeln!(

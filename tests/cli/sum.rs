@@ -117,9 +117,50 @@ fn every_method_matches_scipy_on_the_four_cases() {
     }
 }
 
-/// Weldon's success die: the MLE is the binomial mean / 12, exactly.
+/// Weldon's success die: the MLE is the binomial mean / 12, exactly, and
+/// the LRT against the d6's 1/3 (`--expected 2,1`) the binomial one in
+/// closed form (statistic to 1e-6 absolute: ℓ is 5·10⁴ nats; p to 1e-6
+/// relative).
 #[test]
 fn weldon_is_the_binomial_mean_over_twelve() {
+    let case = golden()["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "weldon")
+        .unwrap()
+        .clone();
+    let file = path("data/weldon.csv");
+    let r: Value = serde_json::from_str(&run_ok(
+        &[
+            "fit",
+            &file,
+            "--counts",
+            "--sum-of",
+            "12",
+            "--face-values",
+            "0,1",
+            "--expected",
+            "2,1",
+            "--format",
+            "json",
+        ],
+        "",
+    ))
+    .unwrap();
+    let (got, want) = (&r["model"]["lrt_vs_expected"], &case["lrt_vs_one_third"]);
+    let stat = got["statistic"].as_f64().unwrap();
+    assert!(
+        (stat - want["statistic"].as_f64().unwrap()).abs() < 1e-6,
+        "{stat}"
+    );
+    assert_eq!(got["df"], 1);
+    assert!(
+        rel(
+            got["p_value"].as_f64().unwrap(),
+            want["p_value"].as_f64().unwrap()
+        ) < 1e-6
+    );
     let counts = [
         185u64, 1149, 3265, 5475, 6114, 5194, 3067, 1331, 403, 105, 14, 4, 0,
     ];

@@ -15,7 +15,8 @@ of the observed information of the free probabilities q_1..q_{K-1}
 of the analytic gradient; Var q_K = 1' Cov 1. Tests: the LRT against the fair
 die, 2(l(q^) - l(fair)) on K-1 df, and Pearson's chi-square of the fitted law
 over the possible totals on #totals - 1 - (K-1) df, both by scipy.stats.chi2.sf.
-For Weldon's success die the MLE must equal the binomial mean / 12 (asserted).
+For Weldon's success die the MLE must equal the binomial mean / 12 (asserted),
+and the LRT against q = (2/3, 1/3) is the binomial one in closed form.
 
 Run from the repository root:  python3 tests/golden/sum_golden.py
 """
@@ -225,6 +226,12 @@ def main():
     p = sum(s * c for s, c in enumerate(weldon)) / (12 * 26306)
     assert abs(w["q"][1] - p) < 1e-12, (w["q"], p)
     w["binomial_mean_over_12"] = p
+    # Against the d6's 5-or-6 chance, 1/3 (--expected 2,1): the binomial LRT
+    # in closed form, 2[S ln(p/p0) + F ln((1-p)/(1-p0))], S successes of 12N.
+    succ = sum(s * c for s, c in enumerate(weldon))
+    fail = 12 * 26306 - succ
+    stat = 2 * (succ * np.log(p / (1 / 3)) + fail * np.log((1 - p) / (2 / 3)))
+    w["lrt_vs_one_third"] = {"statistic": float(stat), "df": 1, "p_value": float(scipy.stats.chi2.sf(stat, 1))}
     cases.append(w)
 
     out = {
