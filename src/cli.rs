@@ -18,6 +18,7 @@ use crate::report::{Format, PlanFormat};
 use crate::stats::adjust::Adjust;
 use crate::stats::ci::CiMethod;
 use crate::stats::exact::{ExactStat, MONTE_CARLO_MAX_REPLICATES};
+use crate::stats::sum;
 use crate::ui::ColorChoice;
 
 /// Estimate a die's face probabilities by maximum likelihood.
@@ -424,6 +425,7 @@ impl InputArgs {
             by: self.by.clone(),
             faces: self.faces,
             labels: self.labels.as_ref().map(|l| l.0.clone()),
+            label_set: None,
             skip_invalid: self.skip_invalid,
             keep_rolls: false,
             general_only: false,
@@ -578,9 +580,70 @@ pub struct FitArgs {
     #[arg(long, value_name = "D", value_parser = parse_within)]
     pub within: Option<f64>,
 
+    /// The log holds totals of M identical dice (one per line, or
+    /// `total,count` tables with --counts), not single rolls: fit the die
+    /// from the totals alone (its faces from --faces K or --face-values),
+    /// with standard errors, a likelihood-ratio test against a fair die (and
+    /// the --expected one) and a goodness-of-fit test of the model (a report
+    /// of its own; table or json).
+    #[arg(
+        long,
+        value_name = "M",
+        value_parser = clap::value_parser!(u64).range(1..=sum::MAX_DICE as u64),
+        conflicts_with_all = [
+            "by", "labels", "group_faces", "lambda", "exact", "monte_carlo",
+            "level", "alpha", "check", "smooth", "plot", "plot_loss", "trace",
+            "sequential", "within",
+        ]
+    )]
+    pub sum_of: Option<u64>,
+
+    /// With --sum-of: the die's face values, distinct integers in face order
+    /// (`-1,0,1` for Fate dice, `0,1` for a success die); default 1..K from
+    /// --faces K.
+    #[arg(
+        long,
+        value_name = "V1,...,VK",
+        value_parser = parse_face_values,
+        allow_hyphen_values = true,
+        requires = "sum_of",
+        conflicts_with = "faces"
+    )]
+    pub face_values: Option<FaceValues>,
+
     /// Write to FILE instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// `--face-values`: a die's face values, distinct integers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FaceValues(pub Vec<i64>);
+
+/// Parses `V1,...,VK`: integers (surrounding spaces trimmed), none
+/// repeated, at most [`sum::MAX_FACES`].
+pub fn parse_face_values(text: &str) -> Result<FaceValues, String> {
+    let mut values = Vec::new();
+    for field in text.split(',') {
+        let field = field.trim();
+        let value: i64 = field
+            .parse()
+            .map_err(|_| format!("{field:?} is not an integer face value"))?;
+        if values.contains(&value) {
+            return Err(format!(
+                "the face value {value} is listed twice: faces must have distinct values"
+            ));
+        }
+        values.push(value);
+    }
+    if values.len() > sum::MAX_FACES {
+        return Err(format!(
+            "{} face values; a die seen through its totals has at most {}",
+            values.len(),
+            sum::MAX_FACES
+        ));
+    }
+    Ok(FaceValues(values))
 }
 
 /// `--ci`.

@@ -212,3 +212,27 @@ pub const LATTICE_MAX_BOUND: f64 = 0.2;
 /// taken as that collapse (never the case when the method works), and
 /// every face falls back to Goodman.
 pub const SISON_GLAZ_COLLAPSE_RATIO: f64 = 0.01;
+
+// --------------------------------------------- a die seen through totals
+
+/// Two starts of a `--sum-of` fit reach equally good optima when their
+/// log-likelihoods ℓ differ by at most this (nats, absolute). A converged
+/// start (max|∇f| ≤ 1e-10 for the mean f = −ℓ/N) is within about
+/// N·|∇f|²/curvature of its optimum's ℓ, far below 1e-9 for the logs
+/// diceml reads; two genuinely different local optima differ by far more
+/// unless the likelihood cannot tell them apart.
+pub const SUM_EQUAL_OPTIMA_LOGLIK: f64 = 1e-9;
+
+/// Two equally good optima of a `--sum-of` fit are distinct dice when
+/// some face's q differs by more than this. The same optimum reached from
+/// two starts agrees to about tol/curvature (1e-10/1e-4 = 1e-6 in the
+/// worst case diceml meets), so 1e-5 separates rounding from a second die.
+pub const SUM_DISTINCT_Q: f64 = 1e-5;
+
+/// A face of a `--sum-of` fit whose q is below this sits on the boundary
+/// of the simplex (its MLE is 0, approached as a_k → −∞): the Fisher
+/// information is not invertible there, so no standard error is given for
+/// it, and the others' come from the information of the faces above it.
+/// At 1e-6 a face's expected share of even 10^5 totals of 12 dice is about
+/// one roll, far below anything the data could tell from 0.
+pub const SUM_BOUNDARY_Q: f64 = 1e-6;

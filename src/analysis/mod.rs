@@ -17,6 +17,8 @@
 //! - [`verdict`]: the decision — which p-value decides, at what level,
 //!   adjusted or not, and which faces are off — made once here, so that
 //!   every output format shows the same conclusion;
+//! - [`sum`]: a die seen only through the totals of M identical dice
+//!   (`fit --sum-of`), a report of its own;
 //! - [`plan`]: `diceml plan`'s question (the rolls a test needs, or its
 //!   power at N rolls), checked and answered as plain data.
 
@@ -26,6 +28,7 @@ pub mod groups;
 pub mod options;
 pub mod plan;
 pub mod sequential;
+pub mod sum;
 pub mod types;
 pub mod verdict;
 

@@ -5,16 +5,23 @@ use anyhow::Result;
 
 use crate::analysis::{self, verdict, AnalysisOptions, Report, SequentialOptions};
 use crate::cli::FitArgs;
-use crate::error::Rejected;
+use crate::error::{Rejected, UsageError};
 use crate::io;
+use crate::model::Die;
+use crate::optim;
 use crate::plot::{self, PlotPath};
 use crate::read;
 use crate::report;
+use crate::report::sum::SumFormat;
 use crate::sample;
+use crate::stats::sum::{self, SumDice};
 use crate::ui::Ui;
 
 /// Runs `diceml fit`.
 pub fn run(args: FitArgs, ui: &Ui) -> Result<()> {
+    if let Some(dice) = args.sum_of {
+        return run_sum(args, dice, ui);
+    }
     // Chart names are checked before any work.
     let plot_target = args
         .plot
@@ -103,6 +110,93 @@ pub fn run(args: FitArgs, ui: &Ui) -> Result<()> {
     }
     if args.check && report.rejects() {
         return Err(Rejected.into());
+    }
+    Ok(())
+}
+
+/// Runs `diceml fit --sum-of M`: reads totals (declared as the labels of
+/// the totals the dice can make, so a negative total reads and an
+/// impossible one is an error at its line), fits the die and writes its
+/// own report.
+fn run_sum(args: FitArgs, dice: u64, ui: &Ui) -> Result<()> {
+    let values: Vec<i64> =
+        match (&args.face_values, args.input.faces) {
+            (Some(values), _) => values.0.clone(),
+            (None, Some(k)) if k as usize <= sum::MAX_FACES => (1..=k as i64).collect(),
+            (None, Some(k)) => {
+                return Err(UsageError(format!(
+                    "--faces {k} with --sum-of: a die seen through its totals has at most {} faces",
+                    sum::MAX_FACES
+                ))
+                .into())
+            }
+            (None, None) => return Err(UsageError(
+                "--sum-of needs the die's faces: --faces K (faces 1..K) or --face-values V1,...,VK"
+                    .into(),
+            )
+            .into()),
+        };
+    let format = match args.format {
+        report::Format::Table => SumFormat::Table,
+        report::Format::Json => SumFormat::Json,
+        report::Format::Csv => {
+            return Err(UsageError(
+                "--format csv is not available with --sum-of (its report is a table or json)"
+                    .into(),
+            )
+            .into())
+        }
+    };
+    let dice = SumDice::new(&values, dice as usize).map_err(UsageError)?;
+    let totals = dice.totals();
+    let die = match &args.face_values {
+        Some(_) => format!(
+            "face values {}",
+            values
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+        None => format!("faces 1..{}", values.len()),
+    };
+    let read_options = read::ReadOptions {
+        faces: None,
+        labels: Some(totals.iter().map(i64::to_string).collect()),
+        label_set: Some(read::LabelSet {
+            key: "impossible total",
+            description: format!("a total that {} dice with {die} can make", dice.dice()),
+        }),
+        ..args.input.read_options()
+    };
+    let data = super::read_inputs_with(&args.input, read_options, ui, false)?;
+    let group = data.groups[0].over(totals.len());
+    let mut options = args.fit_options()?;
+    if args.lr.is_none() {
+        // 1/L for L = M/2, the bound on the Hessian (analysis::sum).
+        options.learning_rate = optim::DEFAULT_LEARNING_RATE / dice.dice() as f64;
+    }
+    let expected = args
+        .expected
+        .as_ref()
+        .map(|die| Die::null(Some(die), dice.faces()))
+        .transpose()?
+        .map(|die| die.probabilities());
+    let report = analysis::sum::analyse_sum(
+        &dice,
+        &group.counts,
+        options,
+        expected.as_deref(),
+        data.skipped.clone(),
+    );
+    let mut out = io::open_output(args.output.as_deref())?;
+    report::sum::write(&mut out, &report, format)?;
+    out.finish()?;
+    if !report.model.converged {
+        eprintln!(
+            "diceml: warning: fit --sum-of did not converge ({:?} after {} iterations); q is not the maximum-likelihood estimate",
+            report.model.stop, report.model.iterations
+        );
     }
     Ok(())
 }

@@ -54,6 +54,9 @@ pub enum Domain {
         index: HashMap<Vec<u8>, u32>,
         /// Labels in slot order.
         labels: Vec<String>,
+        /// What declared labels stand for when not `--labels`: (key,
+        /// description) of the error for a field outside them.
+        set: Option<(&'static str, String)>,
     },
 }
 
@@ -129,6 +132,7 @@ impl Domain {
                 declared: true,
                 index,
                 labels: labels.to_vec(),
+                set: None,
             }
         } else if let Some(k) = faces {
             Domain::Integer {
@@ -140,6 +144,15 @@ impl Domain {
         } else {
             Domain::Undecided
         }
+    }
+
+    /// The domain with what its declared labels stand for (see
+    /// [`Domain::Labels`]'s `set`); other domains are unchanged.
+    pub fn with_label_set(mut self, key: &'static str, description: String) -> Self {
+        if let Domain::Labels { set, .. } = &mut self {
+            *set = Some((key, description));
+        }
+        self
     }
 
     /// The kind of faces, once known.
@@ -185,6 +198,7 @@ impl Domain {
                     declared: false,
                     index: HashMap::new(),
                     labels: Vec::new(),
+                    set: None,
                 }
             };
         }
@@ -205,9 +219,16 @@ impl Domain {
                 declared,
                 index,
                 labels,
+                set,
             } => {
                 if let Some(&slot) = index.get(field) {
                     return Ok(slot);
+                }
+                if let (true, Some((key, description))) = (*declared, set.as_ref()) {
+                    return Err(Invalid::new(
+                        key,
+                        format!("{} is not {description}", show(field)),
+                    ));
                 }
                 if *declared {
                     return Err(Invalid::new(
@@ -452,6 +473,15 @@ mod tests {
         assert!(d.is_header(b"fate"));
         assert_eq!(d.faces(), labels);
         assert!(!d.inferred());
+        let totals: Vec<String> = ["-1", "0", "1"].map(String::from).to_vec();
+        let mut d = Domain::new(None, Some(&totals))
+            .with_label_set("impossible total", "a total of 1dF".into());
+        assert_eq!(d.slot(b"-1"), Ok(0));
+        let bad = d.slot(b"2").unwrap_err();
+        assert_eq!(
+            (bad.key, bad.message.as_str()),
+            ("impossible total", "\"2\" is not a total of 1dF")
+        );
     }
 
     #[test]

@@ -40,7 +40,7 @@ use crate::dataset::Dataset;
 use crate::io::{self, Input};
 use domain::{looks_numeric, Domain, Invalid};
 use layout::{scan_limits, Layout};
-pub use options::{ColumnSpec, Dialect, ReadOptions};
+pub use options::{ColumnSpec, Dialect, LabelSet, ReadOptions};
 use records::{MalformedRecord, Record, RecordReader};
 use tally::Tally;
 
@@ -135,10 +135,11 @@ pub struct Reader {
 impl Reader {
     /// A reader with nothing read yet.
     pub fn new(options: &ReadOptions) -> Self {
-        let mut tally = Tally::new(
-            Domain::new(options.faces, options.labels.as_deref()),
-            options.skip_invalid,
-        );
+        let mut domain = Domain::new(options.faces, options.labels.as_deref());
+        if let Some(set) = &options.label_set {
+            domain = domain.with_label_set(set.key, set.description.clone());
+        }
+        let mut tally = Tally::new(domain, options.skip_invalid);
         if options.keep_rolls {
             tally.keep_rolls();
         }

@@ -46,6 +46,18 @@ impl Default for Dialect {
     }
 }
 
+/// Declared labels that stand for something else than `--labels`: a field
+/// outside them is `file:line: "<field>" is not <description>`, counted
+/// under `key` by `--skip-invalid`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabelSet {
+    /// The reason's key in `skipped.reasons` (e.g. "impossible total").
+    pub key: &'static str,
+    /// What the labels are, after "is not" (e.g. "a total 2 dice with
+    /// faces 1..6 can make").
+    pub description: String,
+}
+
 /// How to read the inputs; built from the command line.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ReadOptions {
@@ -61,6 +73,10 @@ pub struct ReadOptions {
     pub faces: Option<u64>,
     /// `--labels A,B,..`: labelled faces, in this order.
     pub labels: Option<Vec<String>>,
+    /// What the declared `labels` stand for, when they do not come from
+    /// `--labels` (the totals of `fit --sum-of`): the error for a field
+    /// outside them names this set, not the flag.
+    pub label_set: Option<LabelSet>,
     /// Count and report invalid rows instead of stopping.
     pub skip_invalid: bool,
     /// Keep every group's rolls in order ([`crate::dataset::Group::rolls`]),

@@ -14,7 +14,9 @@
 //! - [`json`]: the report as one JSON document;
 //! - [`watch`]: `watch`'s updates, a status line or one JSON object each;
 //! - [`mod@format`]: numbers for people, shared by the table and the charts;
-//! - [`plan`]: `diceml plan`'s report, in words or as JSON.
+//! - [`plan`]: `diceml plan`'s report, in words or as JSON;
+//! - [`sum`]: `fit --sum-of`'s report (a die seen through its totals), a
+//!   table or JSON.
 //!
 //! The files never import this one (it only dispatches to them), so there
 //! is no cycle between them.
@@ -29,6 +31,7 @@ pub mod csv;
 pub mod format;
 pub mod json;
 pub mod plan;
+pub mod sum;
 pub mod table;
 pub mod watch;
 

@@ -21,6 +21,8 @@
 //! - [`adjust`]: Holm and Bonferroni corrections across groups;
 //! - [`power`]: the noncentral χ² and the rolls a test needs;
 //! - [`contingency`]: the χ² test of independence (successive rolls);
+//! - [`sum`]: the law of the total of M identical dice and the likelihood
+//!   of a die seen only through its totals, with its derivatives;
 //! - `special` (private): incomplete gamma and beta functions and the
 //!   cancellation-free elementary forms they rest on.
 //!
@@ -41,6 +43,7 @@ pub mod lattice;
 pub mod power;
 pub mod sequential;
 mod special;
+pub mod sum;
 #[cfg(test)]
 mod testing;
 

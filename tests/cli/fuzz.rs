@@ -43,6 +43,7 @@ fn options() -> impl Strategy<Value = ReadOptions> {
                     by,
                     faces,
                     labels: None,
+                    label_set: None,
                     skip_invalid,
                     keep_rolls,
                     general_only: !fast,

@@ -19,6 +19,8 @@
 //! - `plan`: the rolls a test needs against SciPy and statsmodels, the
 //!   coin's closed form, the JSON contract, the chart, usage errors;
 //! - `docs`: every console example in README.md and docs/cli.md runs;
+//! - `sum`: `fit --sum-of` (a die seen through its totals) against SciPy's
+//!   optimiser for 2d6, 3d6, 4dF and Weldon's dice; reading totals; errors;
 //! - `fit`: the simulate | fit pipeline, JSON/CSV/table output, headers and
 //!   columns, zero-count faces, bad input with file:line, degenerate input.
 
@@ -34,6 +36,7 @@ mod read;
 mod sequential;
 mod simulate;
 mod stats;
+mod sum;
 mod ui;
 mod util;
 mod verdict;
