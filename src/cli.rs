@@ -578,9 +578,28 @@ pub struct FitArgs {
     #[arg(long, value_name = "D", value_parser = parse_level)]
     pub within: Option<f64>,
 
+    /// Fit a physical model of the die: pairs splits the deviation from a
+    /// fair d6, d8, d12 or d20 into an axis part (which opposite pairs come
+    /// up more) and a tilt part (within each pair), each a G test.
+    #[arg(long, value_enum, value_name = "MODEL", conflicts_with = "design")]
+    pub model: Option<ModelArg>,
+
+    /// Fit the log-linear model a = Xβ of the logits from a CSV with a
+    /// `face` column and one column per parameter (e.g. data/d6_normals.csv):
+    /// estimates, standard errors and likelihood-ratio tests.
+    #[arg(long, value_name = "FILE")]
+    pub design: Option<PathBuf>,
+
     /// Write to FILE instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// `--model`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ModelArg {
+    /// The axis/tilt split of a die whose opposite faces sum to K + 1.
+    Pairs,
 }
 
 /// `--ci`.

@@ -404,6 +404,144 @@ fn newton(s: &mut State, options: FitOptions, observe: &mut dyn FnMut(&Iterate))
     iteration
 }
 
+/// A smooth convex objective for [`minimise`], the general entry point
+/// (a log-linear model of the logits is one: `crate::loglinear`).
+pub trait Objective {
+    /// The number of parameters.
+    fn dim(&self) -> usize;
+    /// The loss at `x`, with its gradient written into `grad`.
+    fn eval(&self, x: &[f64], grad: &mut [f64]) -> f64;
+    /// The Newton direction d solving H(x) d = `grad`, or `None` where the
+    /// Hessian is not positive definite.
+    fn newton_direction(&self, x: &[f64], grad: &[f64]) -> Option<Vec<f64>>;
+    /// An upper bound L on the Hessian's largest eigenvalue anywhere: gd
+    /// and momentum step η·(½)/L, so that `--lr` means for every objective
+    /// what it means for the softmax fit (whose L is ½).
+    fn curvature_bound(&self) -> f64;
+}
+
+/// The outcome of [`minimise`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Minimum {
+    /// The parameters reached.
+    pub x: Vec<f64>,
+    /// The loss there.
+    pub loss: f64,
+    /// The gradient's max-norm there (the stopping rule's number).
+    pub gradient_max: f64,
+    /// The method that ran (never [`Method::Auto`]: `auto` is Newton's
+    /// method here, as a model has few parameters).
+    pub method: Method,
+    /// Iterations taken.
+    pub iterations: u64,
+    /// True exactly when `gradient_max ≤ tol`.
+    pub converged: bool,
+    /// Why the iteration stopped ([`Stop::LossRose`] also when Newton's
+    /// direction does not exist or no halving lowers the loss).
+    pub stop: Stop,
+}
+
+/// Minimises `objective` from `start` by `options.method` (`auto` is
+/// Newton's), stopping once max_j |∇_j| ≤ `options.tol`, after
+/// `options.max_iter` iterations, or when a step raises the loss:
+///
+/// ```text
+/// gd:        x ← x − η/(2L) ∇f(x)
+/// momentum:  y = x + β_t (x − x_prev), x ← y − η/(2L) ∇f(y), restart when ∇f(y)·(x_new − x) > 0
+/// newton:    x ← x − t H⁻¹∇f(x), t halved from 1 until f falls by ½ t ∇f·d (Armijo)
+/// ```
+/// The softmax fit ([`fit`]) keeps its own O(K) loops; this one serves
+/// objectives whose Hessian is a small dense matrix.
+pub fn minimise(objective: &dyn Objective, start: &[f64], options: FitOptions) -> Minimum {
+    let method = match options.method {
+        Method::Auto => Method::Newton,
+        m => m,
+    };
+    let eta = options.learning_rate * 0.5 / objective.curvature_bound().max(f64::MIN_POSITIVE);
+    let n = objective.dim();
+    let mut x = start.to_vec();
+    let mut grad = vec![0.0; n];
+    let mut loss = objective.eval(&x, &mut grad);
+    let (mut prev, mut y, mut gy) = (x.clone(), vec![0.0; n], vec![0.0; n]);
+    let mut t = 1.0f64;
+    let mut iteration = 0u64;
+    let mut rose = false;
+    let mut plain_step = method == Method::Gd;
+    let norm = |g: &[f64]| g.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    while norm(&grad) > options.tol && iteration < options.max_iter {
+        let next: Vec<f64> = match method {
+            Method::Gd | Method::Auto => x.iter().zip(&grad).map(|(a, g)| a - eta * g).collect(),
+            Method::Momentum => {
+                let beta = (t - 1.0) / (t + 2.0);
+                plain_step = beta == 0.0;
+                for ((yj, &xj), &pj) in y.iter_mut().zip(&x).zip(&prev) {
+                    *yj = xj + beta * (xj - pj);
+                }
+                objective.eval(&y, &mut gy);
+                let next: Vec<f64> = y.iter().zip(&gy).map(|(a, g)| a - eta * g).collect();
+                let alignment: f64 = gy
+                    .iter()
+                    .zip(next.iter().zip(&x))
+                    .map(|(g, (a, b))| g * (a - b))
+                    .sum();
+                t = if alignment > 0.0 { 1.0 } else { t + 1.0 };
+                next
+            }
+            Method::Newton => {
+                let Some(d) = objective.newton_direction(&x, &grad) else {
+                    rose = true;
+                    break;
+                };
+                let slope: f64 = grad.iter().zip(&d).map(|(g, dj)| g * dj).sum();
+                let mut step = 1.0;
+                let mut trial: Vec<f64> = x.iter().zip(&d).map(|(a, dj)| a - dj).collect();
+                if norm(&grad) > NEWTON_FULL_STEP_BELOW {
+                    let mut scratch = vec![0.0; n];
+                    let mut halvings = 0;
+                    while objective.eval(&trial, &mut scratch) > loss - 0.5 * step * slope {
+                        halvings += 1;
+                        if halvings > NEWTON_MAX_HALVINGS {
+                            break;
+                        }
+                        step *= 0.5;
+                        for ((tj, &a), &dj) in trial.iter_mut().zip(&x).zip(&d) {
+                            *tj = a - step * dj;
+                        }
+                    }
+                }
+                trial
+            }
+        };
+        prev.copy_from_slice(&x);
+        let before = loss;
+        x = next;
+        loss = objective.eval(&x, &mut grad);
+        iteration += 1;
+        let margin = 8.0 * f64::EPSILON * (before.abs() + 1.0);
+        if plain_step && norm(&grad) > options.tol && loss > before + margin {
+            rose = true;
+            break;
+        }
+    }
+    let gradient_max = norm(&grad);
+    let converged = gradient_max <= options.tol;
+    Minimum {
+        x,
+        loss,
+        gradient_max,
+        method,
+        iterations: iteration,
+        converged,
+        stop: if converged {
+            Stop::Converged
+        } else if rose {
+            Stop::LossRose
+        } else {
+            Stop::MaxIter
+        },
+    }
+}
+
 /// max_k |q_k − p_k| (0 for empty slices).
 pub fn max_abs_diff(q: &[f64], p: &[f64]) -> f64 {
     q.iter()

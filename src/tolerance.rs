@@ -212,3 +212,13 @@ pub const LATTICE_MAX_BOUND: f64 = 0.2;
 /// taken as that collapse (never the case when the method works), and
 /// every face falls back to Goodman.
 pub const SISON_GLAZ_COLLAPSE_RATIO: f64 = 0.01;
+
+// ------------------------------------------------------ log-linear models
+
+/// A design column whose remainder, after removing the constant and the
+/// columns before it (Gram–Schmidt), is at most this fraction of its
+/// length is refused as dependent. Face normals and other designs written
+/// with 15 or more significant digits leave remainders near 1e-15 when
+/// they are truly dependent and above 1e-3 when not; 1e-10 sits between
+/// with room on both sides.
+pub const DESIGN_RANK_TOL: f64 = 1e-10;

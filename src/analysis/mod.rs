@@ -17,6 +17,8 @@
 //! - [`verdict`]: the decision — which p-value decides, at what level,
 //!   adjusted or not, and which faces are off — made once here, so that
 //!   every output format shows the same conclusion;
+//! - [`physical`]: physical models of a die (`--model pairs`, `--design
+//!   FILE`), fitted and tested against the fair die;
 //! - [`plan`]: `diceml plan`'s question (the rolls a test needs, or its
 //!   power at N rolls), checked and answered as plain data.
 
@@ -24,6 +26,7 @@ mod die;
 pub mod evidence;
 pub mod groups;
 pub mod options;
+pub mod physical;
 pub mod plan;
 pub mod sequential;
 pub mod types;
@@ -38,6 +41,7 @@ use crate::stats::adjust::{adjust, Adjust};
 pub use die::{SERIAL_MAX_FACES, SISON_GLAZ_MIN_K};
 pub use evidence::*;
 pub use options::{AnalysisOptions, SequentialOptions};
+pub use physical::{ModelReport, ModelSpec};
 pub use types::*;
 
 /// Analyses every group of `data`; `grouped` says whether `--by` was given.
