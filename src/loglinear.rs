@@ -14,7 +14,7 @@
 //! design, naming the column that is constant or a combination of the
 //! constant and the columns before it. The largest eigenvalue of
 //! diag(q) − qqᵀ is at most ½, so ½‖X‖_F² bounds the curvature, which sets
-//! the step of gradient descent and momentum. docs/math.md §9 derives it.
+//! the step of gradient descent and momentum. docs/math.md §10 derives it.
 //!
 //! A separate module, not part of `optim`, because the design's checks, the
 //! standard errors and the log-likelihood are statistics of the model, and
