@@ -130,6 +130,7 @@ pub(super) fn analyse_die(
             )
         })
         .transpose()?;
+    warnings.extend(model.as_ref().and_then(physical::warning));
     let verdict = verdict::decide(&tests, sequential.as_ref(), &rows, group.n, options.alpha);
     let likeliest = (0..null.len())
         .max_by(|&a, &b| null[a].total_cmp(&null[b]))

@@ -151,6 +151,18 @@ pub fn analyse(
     }
 }
 
+/// The caution a design's fit that did not converge needs (pairs have
+/// closed forms).
+pub fn warning(model: &ModelReport) -> Option<String> {
+    match model {
+        ModelReport::Design(m) if !m.converged => Some(format!(
+            "the design's fit did not converge ({} iterations, max gradient {:.1e} > tol): its estimates, standard errors and tests are not the maximum-likelihood ones",
+            m.iterations, m.gradient_max
+        )),
+        _ => None,
+    }
+}
+
 fn fitted(faces: &[String], counts: &[u64], q: &[f64]) -> Vec<FittedFace> {
     let n: u64 = counts.iter().sum();
     faces

@@ -376,3 +376,36 @@ fn a_design_recovers_its_beta_from_many_rolls() {
         assert!((e - want).abs() < 5.0 * se, "{e} vs {want} (SE {se})");
     }
 }
+
+/// A design's fit stopped by --max-iter says so in `warnings` and in the
+/// model, and its numbers stay finite.
+#[test]
+fn an_unconverged_design_fit_is_flagged() {
+    let log = root("data/tilted_d6.csv");
+    let design = root("data/d6_normals.csv");
+    let out = run_ok(
+        &[
+            "fit",
+            &log,
+            "--design",
+            &design,
+            "--method",
+            "gd",
+            "--max-iter",
+            "5",
+            "--format",
+            "json",
+        ],
+        "",
+    );
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["model"]["converged"], false);
+    assert_eq!(report["model"]["stop"], "max_iter");
+    assert_eq!(report["model"]["iterations"], 5);
+    let warnings = report["warnings"].as_array().unwrap();
+    assert!(warnings.iter().any(|w| w
+        .as_str()
+        .unwrap()
+        .starts_with("the design's fit did not converge (5 iterations")));
+    assert!(f(&report["model"]["loglik"]).is_finite());
+}
