@@ -593,7 +593,7 @@ pub struct FitArgs {
         conflicts_with_all = [
             "by", "labels", "group_faces", "lambda", "exact", "monte_carlo",
             "level", "alpha", "check", "smooth", "plot", "plot_loss", "trace",
-            "sequential", "within",
+            "sequential", "within", "model", "design",
         ]
     )]
     pub sum_of: Option<u64>,
@@ -610,6 +610,18 @@ pub struct FitArgs {
         conflicts_with = "faces"
     )]
     pub face_values: Option<FaceValues>,
+
+    /// Fit a physical model of the die: pairs splits the deviation from a
+    /// fair d6, d8, d12 or d20 into an axis part (which opposite pairs come
+    /// up more) and a tilt part (within each pair), each a G test.
+    #[arg(long, value_enum, value_name = "MODEL", conflicts_with = "design")]
+    pub model: Option<ModelArg>,
+
+    /// Fit the log-linear model a = Xβ of the logits from a CSV with a
+    /// `face` column and one column per parameter (e.g. data/d6_normals.csv):
+    /// estimates, standard errors and likelihood-ratio tests.
+    #[arg(long, value_name = "FILE")]
+    pub design: Option<PathBuf>,
 
     /// Write to FILE instead of standard output.
     #[arg(long, short, value_name = "FILE")]
@@ -644,6 +656,13 @@ pub fn parse_face_values(text: &str) -> Result<FaceValues, String> {
         ));
     }
     Ok(FaceValues(values))
+}
+
+/// `--model`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ModelArg {
+    /// The axis/tilt split of a die whose opposite faces sum to K + 1.
+    Pairs,
 }
 
 /// `--ci`.

@@ -91,3 +91,18 @@ pub struct Dataset {
     /// Rows skipped by `--skip-invalid`.
     pub skipped: Skipped,
 }
+
+/// A design for `fit --design FILE`: one row of P numbers per face, the
+/// logits' model a = Xβ, as read (its checks against the die and its rank
+/// are the analysis's).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Design {
+    /// The file it came from, as named on the command line.
+    pub file: String,
+    /// The parameters' names, from the header (every column but `face`).
+    pub names: Vec<String>,
+    /// The face label of each row.
+    pub faces: Vec<String>,
+    /// The rows' values, P per row.
+    pub rows: Vec<Vec<f64>>,
+}

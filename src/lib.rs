@@ -31,6 +31,7 @@ pub mod cmd;
 pub mod dataset;
 pub mod error;
 pub mod io;
+pub mod loglinear;
 pub mod model;
 pub mod optim;
 pub mod plot;

@@ -415,7 +415,8 @@ pub fn max_abs_diff(q: &[f64], p: &[f64]) -> f64 {
 // ------------------------------------------------- a general objective
 
 /// A smooth function to minimise over ℝ^d, for problems without the closed
-/// form of the softmax fit above (a die seen only through its totals).
+/// form of the softmax fit above: a die seen only through its totals
+/// (`analysis::sum`), a log-linear model of the logits (`crate::loglinear`).
 pub trait Objective {
     /// The dimension d.
     fn dim(&self) -> usize;

@@ -236,3 +236,13 @@ pub const SUM_DISTINCT_Q: f64 = 1e-5;
 /// At 1e-6 a face's expected share of even 10^5 totals of 12 dice is about
 /// one roll, far below anything the data could tell from 0.
 pub const SUM_BOUNDARY_Q: f64 = 1e-6;
+
+// ------------------------------------------------------ log-linear models
+
+/// A design column whose remainder, after removing the constant and the
+/// columns before it (Gram–Schmidt), is at most this fraction of its
+/// length is refused as dependent. Face normals and other designs written
+/// with 15 or more significant digits leave remainders near 1e-15 when
+/// they are truly dependent and above 1e-3 when not; 1e-10 sits between
+/// with room on both sides.
+pub const DESIGN_RANK_TOL: f64 = 1e-10;

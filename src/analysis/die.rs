@@ -6,6 +6,7 @@ use anyhow::{anyhow, bail, Result};
 
 use super::evidence::*;
 use super::options::AnalysisOptions;
+use super::physical;
 use super::types::*;
 use super::verdict;
 use crate::dataset::Group;
@@ -116,6 +117,20 @@ pub(super) fn analyse_die(
         .sequential
         .map(|s| super::sequential::analyse(faces, group, null, s))
         .transpose()?;
+    let model = options
+        .model
+        .as_ref()
+        .map(|spec| {
+            physical::analyse(
+                spec,
+                faces,
+                counts,
+                crate::model::is_fair(null),
+                options.fit,
+            )
+        })
+        .transpose()?;
+    warnings.extend(model.as_ref().and_then(physical::warning));
     let verdict = verdict::decide(&tests, sequential.as_ref(), &rows, group.n, options.alpha);
     let likeliest = (0..null.len())
         .max_by(|&a, &b| null[a].total_cmp(&null[b]))
@@ -140,6 +155,7 @@ pub(super) fn analyse_die(
         information: info::information(counts, null),
         warnings,
         sequential,
+        model,
         verdict,
         rolls_for_10pct_bias: power::rolls_to_detect(null, likeliest, 0.1, 0.05, 0.8),
         trace,

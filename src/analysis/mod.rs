@@ -19,6 +19,8 @@
 //!   every output format shows the same conclusion;
 //! - [`sum`]: a die seen only through the totals of M identical dice
 //!   (`fit --sum-of`), a report of its own;
+//! - [`physical`]: physical models of a die (`--model pairs`, `--design
+//!   FILE`), fitted and tested against the fair die;
 //! - [`plan`]: `diceml plan`'s question (the rolls a test needs, or its
 //!   power at N rolls), checked and answered as plain data.
 
@@ -26,6 +28,7 @@ mod die;
 pub mod evidence;
 pub mod groups;
 pub mod options;
+pub mod physical;
 pub mod plan;
 pub mod sequential;
 pub mod sum;
@@ -41,6 +44,7 @@ use crate::stats::adjust::{adjust, Adjust};
 pub use die::{SERIAL_MAX_FACES, SISON_GLAZ_MIN_K};
 pub use evidence::*;
 pub use options::{AnalysisOptions, SequentialOptions};
+pub use physical::{ModelReport, ModelSpec};
 pub use types::*;
 
 /// Analyses every group of `data`; `grouped` says whether `--by` was given.

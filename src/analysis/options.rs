@@ -1,6 +1,7 @@
 //! What to compute, from the command line: the optimiser's settings, the
 //! null, the tests and intervals asked for, and what the output shows.
 
+use super::physical::ModelSpec;
 use crate::model::Die;
 use crate::optim::FitOptions;
 use crate::stats::adjust::Adjust;
@@ -48,6 +49,8 @@ pub struct AnalysisOptions {
     /// intervals). With 10^5 faces they are 2·10^5 Beta quantiles, the bulk
     /// of the statistics' cost. When false those fields are absent.
     pub posteriors: bool,
+    /// A physical model of the die (`--model pairs`, `--design FILE`).
+    pub model: Option<ModelSpec>,
 }
 
 impl Default for AnalysisOptions {
@@ -70,6 +73,7 @@ impl Default for AnalysisOptions {
             intervals: true,
             posteriors: true,
             sequential: None,
+            model: None,
         }
     }
 }

@@ -12,6 +12,7 @@ use crate::stats::ci::CiMethod;
 use crate::stats::info::Information;
 
 use super::evidence::{FaceRow, MaybeTest, Tests};
+use super::physical::ModelReport;
 use super::sequential::SequentialReport;
 use super::verdict::Verdict;
 
@@ -146,6 +147,10 @@ pub struct DieReport {
     /// (`--sequential`); absent without it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sequential: Option<SequentialReport>,
+    /// A physical model of the die (`--model pairs`, `--design FILE`);
+    /// absent without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<ModelReport>,
     /// The decision: unlike the null or not, by which test, which faces.
     pub verdict: Verdict,
     /// Rolls at which Pearson's test (5% level) finds, with 80% power, one

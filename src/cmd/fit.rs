@@ -3,8 +3,8 @@
 
 use anyhow::Result;
 
-use crate::analysis::{self, verdict, AnalysisOptions, Report, SequentialOptions};
-use crate::cli::FitArgs;
+use crate::analysis::{self, verdict, AnalysisOptions, ModelSpec, Report, SequentialOptions};
+use crate::cli::{FitArgs, ModelArg};
 use crate::error::{Rejected, UsageError};
 use crate::io;
 use crate::model::Die;
@@ -33,6 +33,15 @@ pub fn run(args: FitArgs, ui: &Ui) -> Result<()> {
         .as_deref()
         .map(|path| PlotPath::new("--plot-loss", path))
         .transpose()?;
+    // The design is read before the rolls: a bad design stops the run
+    // before a large log is read.
+    let model = match (&args.model, &args.design) {
+        (Some(ModelArg::Pairs), _) => Some(ModelSpec::Pairs),
+        (None, Some(path)) => Some(ModelSpec::Design(read::design::read_design(
+            io::open_input(path)?,
+        )?)),
+        (None, None) => None,
+    };
     let sequential = args.sequential || args.within.is_some();
     let read_options = read::ReadOptions {
         keep_rolls: sequential,
@@ -72,6 +81,7 @@ pub fn run(args: FitArgs, ui: &Ui) -> Result<()> {
             alpha,
             within: args.within,
         }),
+        model,
     };
     let report = analysis::analyse(&data, args.input.by.is_some(), &options)?;
     // Charts are drawn before the report is written, so that a chart that

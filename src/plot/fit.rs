@@ -1,6 +1,8 @@
 //! The fit chart (`--plot`): per face a bar for p = n/N, a whisker for its
 //! interval, a ring for the fitted q and a step line for the null; one
-//! panel per group with `--by`, all on one probability scale.
+//! panel per group with `--by`, all on one probability scale. With a
+//! physical model (`--model pairs`, `--design FILE`) a second step line
+//! shows the model's fitted q beside the observed p.
 
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use plotters::coord::Shift;
@@ -10,9 +12,9 @@ use super::chart::{Chart, DrawResult};
 use super::legend::{draw_legend, layout_legend, Swatch};
 use super::style::{
     text_style, BAR, BAR_EDGE, CAPTION_SIZE, GRID, HIGHLIGHT, HIGHLIGHT_EDGE, LABEL_SIZE,
-    NULL_LINE, TEXT_SIZE, TITLE_SIZE, WHISKER,
+    MODEL_LINE, NULL_LINE, TEXT_SIZE, TITLE_SIZE, WHISKER,
 };
-use crate::analysis::{DieReport, FaceRow, MaybeTest, Report, Target};
+use crate::analysis::{DieReport, FaceRow, MaybeTest, ModelReport, Report, Target};
 use crate::model::is_fair;
 use crate::report::format::{number, p_value, percent_rounded, plain_p};
 use crate::stats::adjust::Adjust;
@@ -124,6 +126,11 @@ impl<'a> FitChart<'a> {
                     .iter()
                     .flat_map(|f| [f.p, f.q, f.ci_high.unwrap_or(0.0)])
                     .chain(die.null.iter().copied())
+                    .chain(
+                        die.model
+                            .iter()
+                            .flat_map(|m| m.fitted().iter().map(|f| f.q)),
+                    )
             })
             .filter(|x| x.is_finite())
             .fold(0.0, f64::max);
@@ -212,6 +219,17 @@ impl<'a> FitChart<'a> {
             ),
             (Swatch::Line(NULL_LINE), null.to_string()),
         ];
+        match &die.model {
+            Some(ModelReport::Pairs(_)) => entries.push((
+                Swatch::Line(MODEL_LINE),
+                "model: each pair's rolls shared by its faces (tilt-free)".to_string(),
+            )),
+            Some(ModelReport::Design(m)) => entries.push((
+                Swatch::Line(MODEL_LINE),
+                format!("model: logits = X·beta from {}", m.file),
+            )),
+            None => {}
+        }
         if dense {
             // No room for the dots (q sits at the bar tops anyway).
             entries.retain(|(swatch, _)| !matches!(swatch, Swatch::Dot));
@@ -373,6 +391,18 @@ fn draw_panel<DB: DrawingBackend>(
         null_steps,
         NULL_LINE.stroke_width(2),
     )))?;
+    if let Some(model) = &die.model {
+        let steps: Vec<(f64, f64)> = model
+            .fitted()
+            .iter()
+            .enumerate()
+            .flat_map(|(i, f)| [(i as f64 - 0.5, f.q), (i as f64 + 0.5, f.q)])
+            .collect();
+        chart.draw_series(std::iter::once(PathElement::new(
+            steps,
+            MODEL_LINE.stroke_width(3),
+        )))?;
+    }
 
     let stroke = if per_face >= 20.0 { 2 } else { 1 };
     let cap = if dense {

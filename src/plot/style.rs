@@ -26,6 +26,8 @@ pub(super) const HIGHLIGHT: RGBColor = RGBColor(242, 142, 43);
 pub(super) const HIGHLIGHT_EDGE: RGBColor = RGBColor(178, 92, 10);
 pub(super) const WHISKER: RGBColor = RGBColor(35, 35, 35);
 pub(super) const NULL_LINE: RGBColor = RGBColor(200, 30, 45);
+/// A physical model's fitted q (`fit --model`, `--design`).
+pub(super) const MODEL_LINE: RGBColor = RGBColor(30, 140, 70);
 pub(super) const GRID: RGBColor = RGBColor(225, 225, 225);
 pub(super) const GREY_TEXT: RGBColor = RGBColor(70, 70, 70);
 pub(super) const KL_LINE: RGBColor = RGBColor(46, 96, 176);

@@ -20,6 +20,7 @@
 //! so a face far beyond the others is read by the general reader with its
 //! line (and the fast path then resumes).
 
+pub mod design;
 pub mod domain;
 mod layout;
 mod options;

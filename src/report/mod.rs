@@ -12,6 +12,7 @@
 //! - [`csv`]: the fit's rows, the optimiser's trace, count tables and roll
 //!   logs;
 //! - [`json`]: the report as one JSON document;
+//! - [`model`]: the table's section on a physical model of the die;
 //! - [`watch`]: `watch`'s updates, a status line or one JSON object each;
 //! - [`mod@format`]: numbers for people, shared by the table and the charts;
 //! - [`plan`]: `diceml plan`'s report, in words or as JSON;
@@ -30,6 +31,7 @@ use crate::analysis::Report;
 pub mod csv;
 pub mod format;
 pub mod json;
+pub mod model;
 pub mod plan;
 pub mod sum;
 pub mod table;

@@ -182,6 +182,11 @@ fn write_die_table(out: &mut dyn Write, die: &DieReport, look: Look) -> std::io:
     )?;
     writeln!(out)?;
     write_tests(out, die)?;
+    if let Some(model) = &die.model {
+        writeln!(out)?;
+        super::model::write_model(out, model)?;
+        writeln!(out)?;
+    }
     write_verdict(out, die)
 }
 

@@ -40,6 +40,7 @@ pub mod exact;
 pub mod gof;
 pub mod info;
 pub mod lattice;
+pub mod pairs;
 pub mod power;
 pub mod sequential;
 mod special;

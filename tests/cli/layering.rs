@@ -17,6 +17,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     // The math: pure functions of numbers.
     ("softmax", &["tolerance"]),
     ("optim", &["softmax", "tolerance"]),
+    ("loglinear", &["optim", "softmax", "tolerance"]),
     ("sample", &["tolerance"]),
     ("stats", &["sample", "softmax", "tolerance"]),
     // Plain data.
@@ -33,6 +34,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "stats",
             "softmax",
             "optim",
+            "loglinear",
             "error",
             "tolerance",
         ],
@@ -69,8 +71,20 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "cmd",
         &[
-            "cli", "io", "read", "dataset", "model", "analysis", "report", "plot", "ui", "sample",
-            "optim", "stats", "error",
+            "cli",
+            "io",
+            "read",
+            "dataset",
+            "model",
+            "analysis",
+            "report",
+            "plot",
+            "ui",
+            "sample",
+            "optim",
+            "loglinear",
+            "stats",
+            "error",
         ],
     ),
 ];

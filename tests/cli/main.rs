@@ -16,6 +16,7 @@
 //! - `watch`: the live sequential test: its decision roll against the
 //!   library's, `--stop`'s exit codes, JSON events, `--every`, slow pipes,
 //!   `--follow`, closed pipes, usage and data errors;
+//! - `model`: `--model pairs` and `--design` against SciPy and statsmodels;
 //! - `plan`: the rolls a test needs against SciPy and statsmodels, the
 //!   coin's closed form, the JSON contract, the chart, usage errors;
 //! - `docs`: every console example in README.md and docs/cli.md runs;
@@ -30,6 +31,7 @@ mod fit;
 mod fuzz;
 mod groups;
 mod layering;
+mod model;
 mod output;
 mod plan;
 mod read;
