@@ -212,3 +212,19 @@ pub const LATTICE_MAX_BOUND: f64 = 0.2;
 /// taken as that collapse (never the case when the method works), and
 /// every face falls back to Goodman.
 pub const SISON_GLAZ_COLLAPSE_RATIO: f64 = 0.01;
+
+/// The fewest counts a category of the audit battery's χ² tests may expect
+/// (Cochran's rule, as Knuth §3.3.2 asks: "each expected count at least
+/// 5"); smaller categories are pooled, and a test whose log cannot fill two
+/// categories is skipped. Below it the χ² reference misstates the tail.
+pub const MIN_EXPECTED: f64 = 5.0;
+
+/// The fewest rolls the runs-up test takes: Knuth (§3.3.2 G) asks for
+/// n ≥ 4000 before his V is referred to χ²(6); below it the covariance
+/// terms of order 1/n he drops are too large.
+pub const RUNS_MIN_ROLLS: u64 = 4000;
+
+/// The fewest rolls the Ljung–Box test of serial correlation takes (Box &
+/// Jenkins's rule of at least 50 observations for autocorrelations):
+/// below it the χ²(L) law of Q is too rough.
+pub const LJUNG_BOX_MIN_ROLLS: u64 = 50;

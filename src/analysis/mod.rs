@@ -17,9 +17,12 @@
 //! - [`verdict`]: the decision — which p-value decides, at what level,
 //!   adjusted or not, and which faces are off — made once here, so that
 //!   every output format shows the same conclusion;
+//! - [`audit`]: `diceml audit`'s battery on each group's ordered rolls,
+//!   with Holm's correction and the decision;
 //! - [`plan`]: `diceml plan`'s question (the rolls a test needs, or its
 //!   power at N rolls), checked and answered as plain data.
 
+pub mod audit;
 mod die;
 pub mod evidence;
 pub mod groups;
