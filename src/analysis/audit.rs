@@ -91,7 +91,7 @@ pub struct GroupAudit {
     pub counts: Vec<u64>,
     /// The tests, in battery order.
     pub tests: Vec<AuditTest>,
-    /// No Holm-adjusted p-value is below α.
+    /// At least one test ran and no Holm-adjusted p-value is below α.
     pub pass: bool,
     /// The face counts of the drift test's blocks (for the chart).
     #[serde(skip)]
@@ -226,10 +226,12 @@ pub fn battery(rolls: &[u32], k: usize, options: &AuditOptions) -> GroupAudit {
             },
         })
         .collect();
-    let pass = tests
-        .iter()
-        .filter_map(|t| t.p_adjusted)
-        .all(|p| p >= options.alpha);
+    // A log too short for every test proves nothing: it does not pass.
+    let pass = !ran.is_empty()
+        && tests
+            .iter()
+            .filter_map(|t| t.p_adjusted)
+            .all(|p| p >= options.alpha);
     let mut counts = vec![0u64; k];
     for &x in rolls {
         counts[x as usize] += 1;

@@ -14,7 +14,8 @@
 //! - [`json`]: the report as one JSON document;
 //! - [`watch`]: `watch`'s updates, a status line or one JSON object each;
 //! - [`mod@format`]: numbers for people, shared by the table and the charts;
-//! - [`plan`]: `diceml plan`'s report, in words or as JSON.
+//! - [`plan`]: `diceml plan`'s report, in words or as JSON;
+//! - [`audit`]: `diceml audit`'s battery, in words or as JSON.
 //!
 //! The files never import this one (it only dispatches to them), so there
 //! is no cycle between them.
@@ -25,6 +26,7 @@ use clap::ValueEnum;
 
 use crate::analysis::Report;
 
+pub mod audit;
 pub mod csv;
 pub mod format;
 pub mod json;
