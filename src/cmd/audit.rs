@@ -1,7 +1,7 @@
 //! `diceml audit`: read an ordered roll log (hashing each input), run the
 //! battery of [`crate::analysis::audit`] on each group, and write the
 //! table or JSON (and, with `--report`, the HTML page of
-//! [`crate::plot::audit`]).
+//! [`crate::plot::render_audit_page`]).
 //!
 //! This round keeps each group's rolls in memory (4 bytes a roll, through
 //! `ReadOptions::keep_rolls`) and runs the tests over them; the tests are

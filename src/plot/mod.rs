@@ -1,6 +1,6 @@
 //! Charts for `diceml fit`: the fitted die (`--plot FILE`) and the
-//! optimiser's path (`--plot-loss FILE`), and for `diceml plan` the power
-//! curve (`--plot FILE`), rendered to bytes that
+//! optimiser's path (`--plot-loss FILE`), for `diceml plan` the power
+//! curve (`--plot FILE`), and `diceml audit`'s HTML page, rendered to bytes that
 //! [`crate::io::write_file`] writes.
 //!
 //! The format follows the file's extension: `.svg` (vector, text left to the
@@ -22,7 +22,10 @@
 //!   against the iteration t, on a log scale, from [`TraceRow`]s (drawn in
 //!   `loss.rs`);
 //! - [`render_power`]: `plan --plot`, the power of Pearson's test against
-//!   the rolls N with the target and the rolls marked (drawn in `power.rs`).
+//!   the rolls N with the target and the rolls marked (drawn in `power.rs`);
+//! - [`render_audit_page`]: `audit --report`, one self-contained HTML page
+//!   (laid out in `page.rs`) with the fit chart of the same rolls and the
+//!   drift chart of each battery's blocks (drawn in `drift.rs`), inline SVG.
 //!
 //! `legend.rs` lays out and draws the legends both charts share; `png.rs` is
 //! the bitmap backend with its own glyph drawing, and the PNG encoder;
