@@ -13,6 +13,7 @@ use crate::error::UsageError;
 use crate::model::{Die, MAX_FACE};
 use crate::optim;
 use crate::read::{ColumnSpec, Dialect, ReadOptions};
+use crate::report::audit::AuditFormat;
 use crate::report::watch::WatchFormat;
 use crate::report::{Format, PlanFormat};
 use crate::stats::adjust::Adjust;
@@ -109,6 +110,20 @@ pub enum Command {
     /// Cohen's effect size w, as R's pwr.chisq.test and statsmodels do.
     #[command(after_help = PLAN_EXAMPLES)]
     Plan(PlanArgs),
+    /// Run a regulator-style battery of randomness tests on an ordered roll log.
+    ///
+    /// Nine tests of a fair die, each with its statistic, df, p-value and
+    /// pass/fail at --alpha (default 0.01, the regulations' 99%), and one
+    /// family-wise decision with Holm's correction across the battery (per
+    /// group under --by): frequency (two-sided: too uniform fails too),
+    /// serial pairs, runs up, gap, poker, coupon collector, permutation,
+    /// serial correlation at lags 1..L and drift over blocks. Reads the
+    /// same roll logs as fit, in order; prints each input's SHA-256.
+    #[command(
+        after_help = AUDIT_EXAMPLES,
+        mut_arg("counts", |a| a.hide(true)),
+    )]
+    Audit(AuditArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     ///
     /// Generated from the same definition as --help, so it always knows
@@ -322,6 +337,53 @@ impl PlanArgs {
         let null = Die::null(self.expected.as_ref(), alternative.faces() as usize)?;
         Ok((null, alternative))
     }
+}
+
+const AUDIT_EXAMPLES: &str = "\
+Examples:
+  diceml audit data/fair_d6.csv
+  diceml audit outcomes.csv --column outcome --by machine --format json
+  diceml audit log.csv --faces 20 --check --report audit.html";
+
+/// `diceml audit`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Where the rolls come from and how to read them: roll logs, in
+    /// order (count tables have no order and are refused).
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// The level α of every test and of the family-wise decision, between
+    /// 0 and 1 (0.01: the 99% confidence the regulations ask for).
+    #[arg(long, value_name = "ALPHA", value_parser = parse_level, default_value_t = 0.01)]
+    pub alpha: f64,
+
+    /// The serial correlation test's lags 1..L (Ljung–Box over all of them).
+    #[arg(long, value_name = "L", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub lags: u64,
+
+    /// The drift test cuts the log into at most B consecutive blocks (fewer
+    /// when a block would expect under 5 of a face).
+    #[arg(long, value_name = "B", default_value_t = 10, value_parser = clap::value_parser!(u64).range(2..=10_000))]
+    pub blocks: u64,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AuditFormat::Table)]
+    pub format: AuditFormat,
+
+    /// Write to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit with status 3 when the battery fails (after writing the
+    /// report).
+    #[arg(long)]
+    pub check: bool,
+
+    /// Also write a self-contained HTML report to FILE: the verdict, the
+    /// tests, the per-face chart with intervals and the drift chart.
+    #[arg(long, value_name = "FILE.html")]
+    pub report: Option<PathBuf>,
 }
 
 /// `diceml simulate`.

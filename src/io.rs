@@ -316,3 +316,93 @@ mod tests {
         assert!(!path.exists());
     }
 }
+
+/// The SHA-256 of a file's bytes, lowercase hex (the checksum a
+/// certification file quotes for each file tested).
+pub fn sha256_file(path: &Path) -> Result<String> {
+    let name = path.display().to_string();
+    let mut file = File::open(path).with_context(|| format!("{name}: cannot open"))?;
+    let digest = Digest::default();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = file
+            .read(&mut buf)
+            .with_context(|| format!("{name}: cannot read"))?;
+        if n == 0 {
+            return Ok(digest.hex());
+        }
+        digest.update(&buf[..n]);
+    }
+}
+
+/// A running SHA-256, shared between a [`hashed`] input and whoever asks
+/// for the digest once it has been read.
+#[derive(Clone, Default)]
+pub struct Digest(std::rc::Rc<std::cell::RefCell<sha2::Sha256>>);
+
+impl Digest {
+    fn update(&self, bytes: &[u8]) {
+        sha2::Digest::update(&mut *self.0.borrow_mut(), bytes);
+    }
+
+    /// The digest of the bytes so far, lowercase hex.
+    pub fn hex(&self) -> String {
+        let digest = sha2::Digest::finalize(self.0.borrow().clone());
+        digest.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// The input with every byte read from it hashed into the returned
+/// [`Digest`] (standard input, which can be read only once, is hashed as
+/// it is read). Positioned reads are turned off, so that every byte goes
+/// through the hash.
+pub fn hashed(input: Input) -> (Input, Digest) {
+    let digest = Digest::default();
+    let reader = Box::new(Hashing {
+        inner: input.reader,
+        digest: digest.clone(),
+    });
+    (
+        Input {
+            reader,
+            name: input.name,
+            file: None,
+        },
+        digest,
+    )
+}
+
+struct Hashing {
+    inner: Box<dyn Read>,
+    digest: Digest,
+}
+
+impl Read for Hashing {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.digest.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod sha256_tests {
+    use super::*;
+
+    #[test]
+    fn digests_match_the_fips_example() {
+        // FIPS 180-2, appendix B.1: SHA-256("abc").
+        let input = Input {
+            reader: Box::new(&b"abc"[..]),
+            name: "abc".into(),
+            file: None,
+        };
+        let (mut input, digest) = hashed(input);
+        let mut sink = Vec::new();
+        input.reader.read_to_end(&mut sink).expect("in memory");
+        assert_eq!(
+            digest.hex(),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

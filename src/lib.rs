@@ -55,6 +55,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Count(args) => cmd::count::run(args, &ui),
         cli::Command::Watch(args) => cmd::watch::run(args, &ui),
         cli::Command::Plan(args) => cmd::plan::run(args),
+        cli::Command::Audit(args) => cmd::audit::run(args, &ui),
         cli::Command::Completions(args) => cmd::completions::run(args),
         cli::Command::Man => cmd::man::run(),
     }

@@ -246,3 +246,19 @@ pub const SUM_BOUNDARY_Q: f64 = 1e-6;
 /// they are truly dependent and above 1e-3 when not; 1e-10 sits between
 /// with room on both sides.
 pub const DESIGN_RANK_TOL: f64 = 1e-10;
+
+/// The fewest counts a category of the audit battery's χ² tests may expect
+/// (Cochran's rule, as Knuth §3.3.2 asks: "each expected count at least
+/// 5"); smaller categories are pooled, and a test whose log cannot fill two
+/// categories is skipped. Below it the χ² reference misstates the tail.
+pub const MIN_EXPECTED: f64 = 5.0;
+
+/// The fewest rolls the runs-up test takes: Knuth (§3.3.2 G) asks for
+/// n ≥ 4000 before his V is referred to χ²(6); below it the covariance
+/// terms of order 1/n he drops are too large.
+pub const RUNS_MIN_ROLLS: u64 = 4000;
+
+/// The fewest rolls the Ljung–Box test of serial correlation takes (Box &
+/// Jenkins's rule of at least 50 observations for autocorrelations):
+/// below it the χ²(L) law of Q is too rough.
+pub const LJUNG_BOX_MIN_ROLLS: u64 = 50;

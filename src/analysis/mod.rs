@@ -21,9 +21,12 @@
 //!   (`fit --sum-of`), a report of its own;
 //! - [`physical`]: physical models of a die (`--model pairs`, `--design
 //!   FILE`), fitted and tested against the fair die;
+//! - [`audit`]: `diceml audit`'s battery on each group's ordered rolls,
+//!   with Holm's correction and the decision;
 //! - [`plan`]: `diceml plan`'s question (the rolls a test needs, or its
 //!   power at N rolls), checked and answered as plain data.
 
+pub mod audit;
 mod die;
 pub mod evidence;
 pub mod groups;

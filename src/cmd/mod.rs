@@ -1,6 +1,7 @@
 //! One module per subcommand: each turns validated arguments into work by
 //! calling the library's modules, and holds no math of its own.
 
+pub mod audit;
 pub mod completions;
 pub mod count;
 pub mod fit;

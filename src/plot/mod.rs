@@ -1,6 +1,6 @@
 //! Charts for `diceml fit`: the fitted die (`--plot FILE`) and the
-//! optimiser's path (`--plot-loss FILE`), and for `diceml plan` the power
-//! curve (`--plot FILE`), rendered to bytes that
+//! optimiser's path (`--plot-loss FILE`), for `diceml plan` the power
+//! curve (`--plot FILE`), and `diceml audit`'s HTML page, rendered to bytes that
 //! [`crate::io::write_file`] writes.
 //!
 //! The format follows the file's extension: `.svg` (vector, text left to the
@@ -22,7 +22,10 @@
 //!   against the iteration t, on a log scale, from [`TraceRow`]s (drawn in
 //!   `loss.rs`);
 //! - [`render_power`]: `plan --plot`, the power of Pearson's test against
-//!   the rolls N with the target and the rolls marked (drawn in `power.rs`).
+//!   the rolls N with the target and the rolls marked (drawn in `power.rs`);
+//! - [`render_audit_page`]: `audit --report`, one self-contained HTML page
+//!   (laid out in `page.rs`) with the fit chart of the same rolls and the
+//!   drift chart of each battery's blocks (drawn in `drift.rs`), inline SVG.
 //!
 //! `legend.rs` lays out and draws the legends both charts share; `png.rs` is
 //! the bitmap backend with its own glyph drawing, and the PNG encoder;
@@ -39,20 +42,24 @@ use anyhow::{anyhow, Result};
 use plotters::backend::SVGBackend;
 use plotters::prelude::*;
 
+use crate::analysis::audit::AuditReport;
 use crate::analysis::plan::Plan;
 use crate::analysis::Report;
 pub use crate::analysis::TraceRow;
 use crate::error::UsageError;
 
 mod chart;
+mod drift;
 mod fit;
 mod legend;
 mod loss;
+mod page;
 mod png;
 mod power;
 mod style;
 
 use chart::Chart;
+use drift::DriftChart;
 use fit::FitChart;
 pub use fit::MAX_PANELS;
 use loss::LossChart;
@@ -139,6 +146,36 @@ pub fn render_loss(target: &PlotPath, rows: &[TraceRow]) -> Result<Vec<u8>> {
 /// Errors: a chart that cannot be drawn.
 pub fn render_power(target: &PlotPath, plan: &Plan) -> Result<Vec<u8>> {
     render(target, &PowerChart::new(plan))
+}
+
+/// Drift charts on an `audit --report` page at most (the first groups').
+pub const MAX_DRIFT_CHARTS: usize = 12;
+
+/// Renders `audit --report`'s page: one self-contained HTML document (no
+/// script, font or link; the charts inline SVG) with the verdict, each
+/// battery's table, the inputs' SHA-256, the per-face chart of `fit`
+/// (drawn from `faces`, the fit of the same rolls, with its intervals) and
+/// a drift chart per battery (at most [`MAX_DRIFT_CHARTS`]): each face's
+/// share in each block against 1/k. `path` names the page in messages.
+pub fn render_audit_page(path: &Path, audit: &AuditReport, faces: &Report) -> Result<Vec<u8>> {
+    let target = PlotPath {
+        flag: "--report",
+        path: path.to_path_buf(),
+        format: Format::Svg,
+    };
+    let svg = |bytes: Vec<u8>| String::from_utf8_lossy(&bytes).into_owned();
+    let chart = FitChart::new(faces);
+    let faces_svg = if chart.k > MAX_PLOT_FACES {
+        format!("<p>A die of {} faces is too many to chart.</p>", chart.k)
+    } else {
+        svg(render(&target, &chart)?)
+    };
+    let drift = page::groups(audit)
+        .into_iter()
+        .take(MAX_DRIFT_CHARTS)
+        .map(|group| render(&target, &DriftChart::new(group, &audit.faces)).map(svg))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(page::html(audit, &faces_svg, &drift).into_bytes())
 }
 
 /// Image formats, by file extension.

@@ -17,7 +17,8 @@
 //! - [`mod@format`]: numbers for people, shared by the table and the charts;
 //! - [`plan`]: `diceml plan`'s report, in words or as JSON;
 //! - [`sum`]: `fit --sum-of`'s report (a die seen through its totals), a
-//!   table or JSON.
+//!   table or JSON;
+//! - [`audit`]: `diceml audit`'s battery, in words or as JSON.
 //!
 //! The files never import this one (it only dispatches to them), so there
 //! is no cycle between them.
@@ -28,6 +29,7 @@ use clap::ValueEnum;
 
 use crate::analysis::Report;
 
+pub mod audit;
 pub mod csv;
 pub mod format;
 pub mod json;

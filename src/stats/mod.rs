@@ -18,6 +18,8 @@
 //! - [`bayes`]: Dirichlet posterior and Bayes factor against the null;
 //! - [`info`]: entropy, perplexity, Kullback–Leibler divergence (the one
 //!   entropy and the one KL of the crate, which the fit summary uses too);
+//! - [`battery`]: the audit battery of tests on an ordered log (one file
+//!   per test);
 //! - [`adjust`]: Holm and Bonferroni corrections across groups;
 //! - [`power`]: the noncentral χ² and the rolls a test needs;
 //! - [`contingency`]: the χ² test of independence (successive rolls);
@@ -32,6 +34,7 @@
 //! unless a function's documentation says otherwise.
 
 pub mod adjust;
+pub mod battery;
 pub mod bayes;
 pub mod ci;
 pub mod contingency;

@@ -1,5 +1,7 @@
 //! Integration tests: each runs the real `diceml` binary.
 //!
+//! - `audit`: the battery against SciPy/statsmodels references, SHA-256,
+//!   JSON, `--check`, `--by`, the self-contained HTML report;
 //! - `simulate`: seeded streams against the independent Python goldens,
 //!   counts, loaded dice, usage errors, closed pipes;
 //! - `fuzz`: property tests of the readers over arbitrary bytes;
@@ -25,6 +27,7 @@
 //! - `fit`: the simulate | fit pipeline, JSON/CSV/table output, headers and
 //!   columns, zero-count faces, bad input with file:line, degenerate input.
 
+mod audit;
 mod docs;
 mod exact;
 mod fit;

@@ -1,0 +1,185 @@
+//! The audit battery: tests of an ordered log of rolls of a die that is
+//! fair under the null, each on the face indices `x_0, …, x_{n−1}` in
+//! `0..k` (one file per test).
+//!
+//! - [`frequency`]: Pearson's χ² on the face counts, two-sided;
+//! - [`serial`]: χ² on non-overlapping consecutive pairs (Knuth's test B);
+//! - [`runs`]: runs up, with Knuth's covariance matrix (test G), ties
+//!   broken by a fixed, documented jitter;
+//! - [`gap`]: gaps between rolls in the lower half of the faces (test C);
+//! - [`poker`]: distinct faces in hands of 5 (the partition test, D);
+//! - [`coupon`]: segment lengths until every face is seen (test E);
+//! - [`permutation`]: the weak orderings of non-overlapping triples, ties
+//!   included exactly (test F extended to a discrete die);
+//! - [`correlation`]: Ljung–Box portmanteau of the serial correlations at
+//!   lags 1..L (after test K);
+//! - [`drift`]: χ² homogeneity of the face counts over consecutive blocks.
+//!
+//! D. E. Knuth, The Art of Computer Programming, vol. 2, 3rd ed. (1997),
+//! §3.3.2. Every test returns an [`Outcome`]: a χ² (or normal) statistic
+//! with its df and p-value, or the reason the log cannot support the test
+//! (too few rolls for the expected counts its χ² needs, a die too small).
+//! Categories are pooled ([`pool_adjacent`], [`pool_small`]) until each
+//! expects at least [`MIN_EXPECTED`] counts, so that the χ² reference holds.
+
+pub mod correlation;
+pub mod coupon;
+pub mod drift;
+pub mod frequency;
+pub mod gap;
+pub mod permutation;
+pub mod poker;
+pub mod runs;
+pub mod serial;
+#[cfg(test)]
+mod validation;
+
+use super::{gof, TestResult};
+pub use crate::tolerance::MIN_EXPECTED;
+
+/// What one test of the battery found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// The test ran: its statistic, df and p-value.
+    Tested(TestResult),
+    /// The log cannot support the test; why.
+    Skipped(String),
+}
+
+impl Outcome {
+    /// The test's result, when it ran.
+    pub fn tested(&self) -> Option<&TestResult> {
+        match self {
+            Outcome::Tested(t) => Some(t),
+            Outcome::Skipped(_) => None,
+        }
+    }
+}
+
+/// Pearson's χ² of `counts` against `probs` (which sum to 1) after
+/// pooling adjacent categories ([`pool_adjacent`]); skipped, saying `what`,
+/// when fewer than two categories remain.
+pub(crate) fn chi2_ordered(counts: &[u64], probs: &[f64], what: &str) -> Outcome {
+    let (counts, probs) = pool_adjacent(counts, probs);
+    chi2_cells(&counts, &probs, what)
+}
+
+/// Pearson's χ² of `counts` against `probs` after pooling the small
+/// categories ([`pool_small`]); skipped when fewer than two remain.
+pub(crate) fn chi2_unordered(counts: &[u64], probs: &[f64], what: &str) -> Outcome {
+    let (counts, probs) = pool_small(counts, probs);
+    chi2_cells(&counts, &probs, what)
+}
+
+fn chi2_cells(counts: &[u64], probs: &[f64], what: &str) -> Outcome {
+    if counts.len() < 2 {
+        let m: u64 = counts.iter().sum();
+        return Outcome::Skipped(format!(
+            "{m} {what} are too few for two categories of {MIN_EXPECTED} expected each"
+        ));
+    }
+    Outcome::Tested(gof::pearson(counts, probs))
+}
+
+/// Pools adjacent categories of an ordered classification (run lengths,
+/// gap lengths) from the left until each expects at least
+/// [`MIN_EXPECTED`] of the `m = Σ counts` observations; a short last pool
+/// joins the one before it. Categories of probability 0 are dropped.
+///
+/// ```text
+/// E_j = m · Σ_{i ∈ pool j} p_i ≥ MIN_EXPECTED   for every pool j
+/// ```
+pub fn pool_adjacent(counts: &[u64], probs: &[f64]) -> (Vec<u64>, Vec<f64>) {
+    let m: u64 = counts.iter().sum();
+    let mut out: (Vec<u64>, Vec<f64>) = (Vec::new(), Vec::new());
+    let (mut c, mut p) = (0u64, 0.0f64);
+    for (&ci, &pi) in counts.iter().zip(probs) {
+        if pi <= 0.0 {
+            continue;
+        }
+        c += ci;
+        p += pi;
+        if m as f64 * p >= MIN_EXPECTED {
+            out.0.push(c);
+            out.1.push(p);
+            (c, p) = (0, 0.0);
+        }
+    }
+    if p > 0.0 {
+        match (out.0.last_mut(), out.1.last_mut()) {
+            (Some(lc), Some(lp)) => {
+                *lc += c;
+                *lp += p;
+            }
+            _ => {
+                out.0.push(c);
+                out.1.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// Pools the categories of an unordered classification (orderings of a
+/// tuple) that expect fewer than [`MIN_EXPECTED`] into one; when that pool
+/// still expects too few, it joins the smallest other category.
+/// Categories of probability 0 are dropped.
+pub fn pool_small(counts: &[u64], probs: &[f64]) -> (Vec<u64>, Vec<f64>) {
+    let m = counts.iter().sum::<u64>() as f64;
+    let (mut big_c, mut big_p) = (Vec::new(), Vec::new());
+    let (mut c, mut p) = (0u64, 0.0f64);
+    for (&ci, &pi) in counts.iter().zip(probs) {
+        if pi <= 0.0 {
+            continue;
+        }
+        if m * pi >= MIN_EXPECTED {
+            big_c.push(ci);
+            big_p.push(pi);
+        } else {
+            c += ci;
+            p += pi;
+        }
+    }
+    if p > 0.0 {
+        if m * p >= MIN_EXPECTED || big_p.is_empty() {
+            big_c.push(c);
+            big_p.push(p);
+        } else {
+            let smallest = (0..big_p.len())
+                .min_by(|&a, &b| big_p[a].total_cmp(&big_p[b]))
+                .unwrap_or(0);
+            big_c[smallest] += c;
+            big_p[smallest] += p;
+        }
+    }
+    (big_c, big_p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn adjacent_pools_reach_the_minimum() {
+        // m = 100: probabilities 0.01, 0.02, 0.5, 0.4, 0.07 expect
+        // 1, 2, 50, 40, 7 → pools {0,1,2}, {3}, {4}.
+        let (c, p) = pool_adjacent(&[1, 3, 50, 40, 6], &[0.01, 0.02, 0.5, 0.4, 0.07]);
+        assert_eq!(c, vec![54, 40, 6]);
+        assert!((p[0] - 0.53).abs() < 1e-15 && (p[2] - 0.07).abs() < 1e-15);
+        // A short tail joins the last pool.
+        let (c, _) = pool_adjacent(&[50, 48, 2], &[0.5, 0.48, 0.02]);
+        assert_eq!(c, vec![50, 50]);
+    }
+
+    #[test]
+    fn small_cells_pool_and_join_the_smallest() {
+        // m = 100: 0.45, 0.45, 0.06, 0.02, 0.02 → {0.45},{0.45},{0.06},{0.04}:
+        // the pool expects 4 < 5 and joins 0.06.
+        let (c, p) = pool_small(&[40, 50, 5, 3, 2], &[0.45, 0.45, 0.06, 0.02, 0.02]);
+        assert_eq!(c, vec![40, 50, 10]);
+        assert!((p[2] - 0.10).abs() < 1e-15);
+        // Zero-probability cells are dropped.
+        let (c, _) = pool_small(&[10, 0, 10], &[0.5, 0.0, 0.5]);
+        assert_eq!(c, vec![10, 10]);
+    }
+}
