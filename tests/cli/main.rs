@@ -18,6 +18,8 @@
 //!   `--follow`, closed pipes, usage and data errors;
 //! - `plan`: the rolls a test needs against SciPy and statsmodels, the
 //!   coin's closed form, the JSON contract, the chart, usage errors;
+//! - `input`: gzip and zstd logs (files, stdin, several members), JSON
+//!   lines, equal to the CSV of the same rolls; their errors;
 //! - `docs`: every console example in README.md and docs/cli.md runs;
 //! - `fit`: the simulate | fit pipeline, JSON/CSV/table output, headers and
 //!   columns, zero-count faces, bad input with file:line, degenerate input.
@@ -27,6 +29,7 @@ mod exact;
 mod fit;
 mod fuzz;
 mod groups;
+mod input;
 mod layering;
 mod output;
 mod plan;
