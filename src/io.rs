@@ -3,9 +3,11 @@
 //!
 //! Inputs compressed with gzip or Zstandard are recognised by their magic
 //! bytes and decompressed here, so every reader above sees plain bytes.
-//! gzip goes through flate2 on the zlib-rs backend (a maintained Rust port
-//! of zlib-ng's inflate, as fast as the C libraries on this work and
-//! streaming, where libdeflate needs a whole member in memory); zstd
+//! gzip goes through flate2 on its default backend, miniz_oxide (Rust,
+//! streaming; libdeflate would need a whole member in memory). flate2's
+//! zlib-rs backend decompresses about 1.5 times faster, but Cargo would
+//! switch the png crate's compressor to it too and change the bytes of
+//! every PNG chart (docs/performance.md has both figures). zstd goes
 //! through the `zstd` crate, bindings to the reference C library. A
 //! compressed input has no [`Input::file`]: it is read as a stream, by the
 //! streaming fast path.
@@ -58,7 +60,7 @@ impl Input {
 /// frame).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Compression {
-    /// gzip (RFC 1952), decoded by flate2 on zlib-rs.
+    /// gzip (RFC 1952), decoded by flate2 (miniz_oxide).
     Gzip,
     /// Zstandard (RFC 8878), decoded by the reference library.
     Zstd,
