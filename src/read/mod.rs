@@ -576,3 +576,39 @@ fn first_record<R: std::io::BufRead>(
     }
     Ok(Some(layout))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+    use std::sync::atomic::AtomicU64;
+
+    #[test]
+    fn progress_counts_the_compressed_bytes_of_a_compressed_input() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut log = b"face\n".to_vec();
+        for i in 0..300_000u32 {
+            writeln!(log, "{}", i % 6 + 1).unwrap();
+        }
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(&log).unwrap();
+        let gz = gz.finish().unwrap();
+        for (name, bytes) in [("log.csv", &log), ("log.csv.gz", &gz)] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            let told = Arc::new(AtomicU64::new(0));
+            let progress = {
+                let told = Arc::clone(&told);
+                Progress::new(move |n| {
+                    told.fetch_add(n, Ordering::Relaxed);
+                })
+            };
+            let options = ReadOptions::default();
+            let data =
+                read_inputs(std::slice::from_ref(&path), &options, &progress, false).unwrap();
+            assert_eq!(data.groups[0].n, 300_000);
+            assert_eq!(told.load(Ordering::Relaxed), bytes.len() as u64, "{name}");
+            assert_eq!(input_bytes(&[path]), bytes.len() as u64);
+        }
+    }
+}
