@@ -83,11 +83,7 @@ fn read_all(log: &Arc<[u8]>, fast: bool, column: Option<&str>) -> Reader {
         ..ReadOptions::default()
     };
     let mut reader = Reader::new(&options);
-    let input = Input {
-        reader: Box::new(Cursor::new(Arc::clone(log))),
-        name: "bench".into(),
-        file: None,
-    };
+    let input = Input::from_reader(Box::new(Cursor::new(Arc::clone(log))), "bench");
     reader
         .read(input, &Progress::default())
         .expect("a valid log");

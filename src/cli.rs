@@ -12,7 +12,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::error::UsageError;
 use crate::model::{Die, MAX_FACE};
 use crate::optim;
-use crate::read::{ColumnSpec, Dialect, ReadOptions};
+use crate::read::{ColumnSpec, Dialect, InputFormat, ReadOptions};
 use crate::report::audit::AuditFormat;
 use crate::report::watch::WatchFormat;
 use crate::report::{Format, PlanFormat};
@@ -460,6 +460,14 @@ pub struct InputArgs {
     #[arg(long, value_name = "A,B,...", value_parser = parse_labels, allow_hyphen_values = true)]
     pub labels: Option<Labels>,
 
+    /// What the inputs hold: CSV rows, or JSON lines (one object per line;
+    /// --column and --by name its fields, the faces are in `face` by
+    /// default). Default: jsonl for a name ending in .jsonl or .ndjson
+    /// (also with .gz or .zst after it), else csv. gzip and zstd inputs
+    /// are decompressed whatever their names.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<InputFormatArg>,
+
     /// Field delimiter: one character, or `\t` for tabs.
     #[arg(long, short, value_name = "C", value_parser = parse_delimiter, default_value = ",")]
     pub delimiter: Delimiter,
@@ -482,6 +490,7 @@ impl InputArgs {
                 delimiter: self.delimiter.0,
                 no_header: self.no_header,
             },
+            format: self.input_format.map(Into::into),
             counts: self.counts,
             column: self.column.clone(),
             by: self.by.clone(),
@@ -773,6 +782,24 @@ impl From<CiArg> for CiMethod {
             CiArg::Wilson => CiMethod::Wilson,
             CiArg::ClopperPearson => CiMethod::ClopperPearson,
             CiArg::Jeffreys => CiMethod::Jeffreys,
+        }
+    }
+}
+
+/// `--input-format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormatArg {
+    /// Delimited rows (see --delimiter, --no-header).
+    Csv,
+    /// JSON lines: one JSON object per line.
+    Jsonl,
+}
+
+impl From<InputFormatArg> for InputFormat {
+    fn from(f: InputFormatArg) -> Self {
+        match f {
+            InputFormatArg::Csv => InputFormat::Csv,
+            InputFormatArg::Jsonl => InputFormat::Jsonl,
         }
     }
 }

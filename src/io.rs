@@ -1,9 +1,22 @@
 //! The edges: opening inputs and outputs, where `-` (or nothing) means the
 //! standard streams. Nothing else in diceml touches files or stdio.
+//!
+//! Inputs compressed with gzip or Zstandard are recognised by their magic
+//! bytes and decompressed here, so every reader above sees plain bytes.
+//! gzip goes through flate2 on its default backend, miniz_oxide (Rust,
+//! streaming; libdeflate would need a whole member in memory). flate2's
+//! zlib-rs backend decompresses about 1.5 times faster, but Cargo would
+//! switch the png crate's compressor to it too and change the bytes of
+//! every PNG chart (docs/performance.md has both figures). zstd goes
+//! through the `zstd` crate, bindings to the reference C library. A
+//! compressed input has no [`Input::file`]: it is read as a stream, by the
+//! streaming fast path.
 
 use std::fs::File;
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -13,22 +26,156 @@ pub const STDIN_NAME: &str = "<stdin>";
 
 /// An opened input and the name to show in `name:line:` messages.
 pub struct Input {
-    /// Where the bytes come from.
+    /// Where the bytes come from, decompressed when the input is
+    /// compressed ([`Compression`]).
     pub reader: Box<dyn Read>,
     /// The file's path as given, or [`STDIN_NAME`].
     pub name: String,
-    /// The same file when it is a regular file, for positioned reads.
+    /// The same file when it is a regular, uncompressed file, for
+    /// positioned reads.
     pub file: Option<File>,
+    /// The compression found by its magic bytes, if any.
+    pub compression: Option<Compression>,
+    /// For a compressed input, the compressed bytes read so far (a
+    /// progress bar measures a file in its own bytes).
+    pub raw_read: Option<Arc<AtomicU64>>,
 }
 
-/// Opens `path` for reading; `-` is standard input.
+impl Input {
+    /// An input read from `reader` as it is (not a file, not compressed).
+    pub fn from_reader(reader: Box<dyn Read>, name: impl Into<String>) -> Input {
+        Input {
+            reader,
+            name: name.into(),
+            file: None,
+            compression: None,
+            raw_read: None,
+        }
+    }
+}
+
+/// A compression an input is read through, recognised by its magic bytes
+/// (never by its name): gzip (`1f 8b`, every member of a multi-member
+/// file, as `cat a.gz b.gz` makes) or Zstandard (`28 b5 2f fd`, every
+/// frame).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    /// gzip (RFC 1952), decoded by flate2 (miniz_oxide).
+    Gzip,
+    /// Zstandard (RFC 8878), decoded by the reference library.
+    Zstd,
+}
+
+impl Compression {
+    const GZIP_MAGIC: &'static [u8] = &[0x1f, 0x8b];
+    const ZSTD_MAGIC: &'static [u8] = &[0x28, 0xb5, 0x2f, 0xfd];
+
+    /// The compression whose magic bytes start `head`, if any.
+    pub fn sniff(head: &[u8]) -> Option<Compression> {
+        if head.starts_with(Self::GZIP_MAGIC) {
+            Some(Compression::Gzip)
+        } else if head.starts_with(Self::ZSTD_MAGIC) {
+            Some(Compression::Zstd)
+        } else {
+            None
+        }
+    }
+
+    /// True while `head` is too short to tell: a proper start of a magic.
+    fn undecided(head: &[u8]) -> bool {
+        [Self::GZIP_MAGIC, Self::ZSTD_MAGIC]
+            .iter()
+            .any(|m| head.len() < m.len() && m.starts_with(head))
+    }
+
+    /// The name used in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Compression::Gzip => "gzip",
+            Compression::Zstd => "zstd",
+        }
+    }
+
+    /// `raw` decompressed; its errors say the stream is corrupt or
+    /// truncated (the reader adds the input's name).
+    fn decoder(self, raw: Box<dyn Read>) -> io::Result<Box<dyn Read>> {
+        const BUFFER: usize = 1 << 17;
+        let decoder: Box<dyn Read> = match self {
+            Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(
+                BufReader::with_capacity(BUFFER, raw),
+            )),
+            Compression::Zstd => Box::new(zstd::stream::read::Decoder::with_buffer(
+                BufReader::with_capacity(BUFFER, raw),
+            )?),
+        };
+        Ok(Box::new(Decoded {
+            inner: decoder,
+            compression: self,
+        }))
+    }
+}
+
+/// A decoder whose errors say what was being decoded.
+struct Decoded {
+    inner: Box<dyn Read>,
+    compression: Compression,
+}
+
+impl Read for Decoded {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.inner.read(buf).map_err(|e| {
+            let kind = match e.kind() {
+                io::ErrorKind::Interrupted => return e,
+                io::ErrorKind::UnexpectedEof => "truncated",
+                _ => "corrupt or truncated",
+            };
+            io::Error::new(
+                e.kind(),
+                format!("the {} stream is {kind} ({e})", self.compression.name()),
+            )
+        })
+    }
+}
+
+/// A reader that adds the bytes it reads to a shared count.
+struct RawCounted<R> {
+    inner: R,
+    read: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for RawCounted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// Reads the first bytes of `raw`, as few as tell whether it is
+/// compressed: one read, and more only while they start like a magic
+/// (a pipe that sends one roll at a time is never waited on).
+fn read_head(raw: &mut dyn Read) -> io::Result<Vec<u8>> {
+    let mut head = Vec::new();
+    let mut buf = [0u8; 4];
+    loop {
+        match raw.read(&mut buf[head.len()..]) {
+            Ok(0) => return Ok(head),
+            Ok(n) => head.extend_from_slice(&buf[head.len()..head.len() + n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+        if !Compression::undecided(&head) {
+            return Ok(head);
+        }
+    }
+}
+
+/// Opens `path` for reading; `-` is standard input. A gzip or zstd input
+/// (by its magic bytes) is decompressed as it is read.
 pub fn open_input(path: &Path) -> Result<Input> {
     if path == Path::new("-") {
-        return Ok(Input {
-            reader: Box::new(io::stdin().lock()),
-            name: STDIN_NAME.to_string(),
-            file: None,
-        });
+        let name = STDIN_NAME.to_string();
+        return streamed(Box::new(io::stdin().lock()), name);
     }
     let name = path.display().to_string();
     let file = File::open(path).with_context(|| format!("{name}: cannot open"))?;
@@ -38,12 +185,66 @@ pub fn open_input(path: &Path) -> Result<Input> {
     if metadata.is_dir() {
         anyhow::bail!("{name}: is a directory, not a file of rolls");
     }
-    let regular = metadata.is_file();
-    let positioned = if regular { file.try_clone().ok() } else { None };
+    if !metadata.is_file() {
+        return streamed(Box::new(file), name);
+    }
+    let mut head = [0u8; 4];
+    let mut got = 0;
+    let mut reading = &file;
+    while got < head.len() {
+        match reading.read(&mut head[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e).with_context(|| format!("{name}: cannot read")),
+        }
+    }
+    (&file)
+        .seek(SeekFrom::Start(0))
+        .with_context(|| format!("{name}: cannot read"))?;
+    match Compression::sniff(&head[..got]) {
+        None => {
+            let positioned = file.try_clone().ok();
+            Ok(Input {
+                reader: Box::new(file),
+                name,
+                file: positioned,
+                compression: None,
+                raw_read: None,
+            })
+        }
+        Some(compression) => compressed(Box::new(file), name, compression),
+    }
+}
+
+/// A stream (standard input, a pipe, a device), decompressed when its
+/// first bytes are a magic.
+fn streamed(mut raw: Box<dyn Read>, name: String) -> Result<Input> {
+    let head = read_head(&mut raw).with_context(|| format!("{name}: cannot read"))?;
+    let compression = Compression::sniff(&head);
+    let raw: Box<dyn Read> = Box::new(io::Cursor::new(head).chain(raw));
+    match compression {
+        None => Ok(Input::from_reader(raw, name)),
+        Some(compression) => compressed(raw, name, compression),
+    }
+}
+
+/// `raw` read through the decoder of `compression`, counting its bytes.
+fn compressed(raw: Box<dyn Read>, name: String, compression: Compression) -> Result<Input> {
+    let read = Arc::new(AtomicU64::new(0));
+    let raw = Box::new(RawCounted {
+        inner: raw,
+        read: Arc::clone(&read),
+    });
+    let reader = compression
+        .decoder(raw)
+        .with_context(|| format!("{name}: cannot start the {} decoder", compression.name()))?;
     Ok(Input {
-        reader: Box::new(file),
+        reader,
         name,
-        file: positioned,
+        file: None,
+        compression: Some(compression),
+        raw_read: Some(read),
     })
 }
 
@@ -241,11 +442,7 @@ mod tests {
         assert_eq!(&buf[..n], b"6\n");
         writer.join().unwrap();
         // Standard input and pipes are not followed: they end.
-        let pipe = Input {
-            reader: Box::new(io::empty()),
-            name: STDIN_NAME.into(),
-            file: None,
-        };
+        let pipe = Input::from_reader(Box::new(io::empty()), STDIN_NAME);
         assert_eq!(follow(pipe).reader.read(&mut buf).unwrap(), 0);
     }
 
@@ -352,24 +549,23 @@ impl Digest {
     }
 }
 
-/// The input with every byte read from it hashed into the returned
-/// [`Digest`] (standard input, which can be read only once, is hashed as
-/// it is read). Positioned reads are turned off, so that every byte goes
-/// through the hash.
-pub fn hashed(input: Input) -> (Input, Digest) {
+/// `raw` with every byte read from it hashed into the returned [`Digest`].
+pub fn hashed(raw: Box<dyn Read>) -> (Box<dyn Read>, Digest) {
     let digest = Digest::default();
     let reader = Box::new(Hashing {
-        inner: input.reader,
+        inner: raw,
         digest: digest.clone(),
     });
-    (
-        Input {
-            reader,
-            name: input.name,
-            file: None,
-        },
-        digest,
-    )
+    (reader, digest)
+}
+
+/// Standard input, opened like [`open_input`]`("-")` (decompressed by its
+/// magic bytes), with its bytes as they arrive — compressed or not — hashed
+/// into the returned [`Digest`]: standard input can be read only once, so
+/// it is hashed while it is read.
+pub fn open_stdin_hashed() -> Result<(Input, Digest)> {
+    let (raw, digest) = hashed(Box::new(io::stdin().lock()));
+    Ok((streamed(raw, STDIN_NAME.to_string())?, digest))
 }
 
 struct Hashing {
@@ -392,14 +588,9 @@ mod sha256_tests {
     #[test]
     fn digests_match_the_fips_example() {
         // FIPS 180-2, appendix B.1: SHA-256("abc").
-        let input = Input {
-            reader: Box::new(&b"abc"[..]),
-            name: "abc".into(),
-            file: None,
-        };
-        let (mut input, digest) = hashed(input);
+        let (mut reader, digest) = hashed(Box::new(&b"abc"[..]));
         let mut sink = Vec::new();
-        input.reader.read_to_end(&mut sink).expect("in memory");
+        reader.read_to_end(&mut sink).expect("in memory");
         assert_eq!(
             digest.hex(),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"

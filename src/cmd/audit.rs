@@ -100,10 +100,11 @@ fn read_hashed(
     let mut digests = Vec::new();
     let mut names = Vec::new();
     for path in paths {
-        let input = io::open_input(path)?;
-        names.push(input.name.clone());
         if path.as_os_str() == "-" {
-            let (input, digest) = io::hashed(input);
+            // Hashed as read, before any decompression: the digest is of
+            // the bytes that came in.
+            let (input, digest) = io::open_stdin_hashed()?;
+            names.push(input.name.clone());
             let name = input.name.clone();
             reader.read(input, &progress)?;
             digests.push(InputDigest {
@@ -111,6 +112,8 @@ fn read_hashed(
                 sha256: digest.hex(),
             });
         } else {
+            let input = io::open_input(path)?;
+            names.push(input.name.clone());
             digests.push(InputDigest {
                 file: input.name.clone(),
                 sha256: io::sha256_file(path)?,

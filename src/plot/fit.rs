@@ -571,11 +571,10 @@ mod tests {
     /// Runs the real pipeline on an in-memory log.
     fn report_of(log: &str, options: &ReadOptions) -> Report {
         let mut reader = Reader::new(options);
-        let input = Input {
-            reader: Box::new(std::io::Cursor::new(log.as_bytes().to_vec())),
-            name: "<test>".into(),
-            file: None,
-        };
+        let input = Input::from_reader(
+            Box::new(std::io::Cursor::new(log.as_bytes().to_vec())),
+            "<test>",
+        );
         reader.read(input, &Progress::default()).unwrap();
         let data = reader.finish(false).unwrap();
         analyse(&data, options.by.is_some(), &AnalysisOptions::default()).unwrap()

@@ -22,6 +22,7 @@
 
 pub mod design;
 pub mod domain;
+mod jsonl;
 mod layout;
 mod options;
 pub mod records;
@@ -33,15 +34,18 @@ use std::io::BufRead;
 use std::io::{BufReader, Cursor, Read, Seek};
 use std::ops::ControlFlow;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 
 use crate::dataset::Dataset;
+use crate::error::UsageError;
 use crate::io::{self, Input};
 use domain::{looks_numeric, Domain, Invalid};
+use jsonl::{Fields, JsonLines, Row};
 use layout::{scan_limits, Layout};
-pub use options::{ColumnSpec, Dialect, LabelSet, ReadOptions};
+pub use options::{ColumnSpec, Dialect, InputFormat, LabelSet, ReadOptions};
 use records::{MalformedRecord, Record, RecordReader};
 use tally::Tally;
 
@@ -74,16 +78,36 @@ impl std::fmt::Debug for Progress {
     }
 }
 
-/// A reader that reports every read to a [`Progress`].
+/// A reader that reports every read to a [`Progress`]: the bytes it
+/// reads, or, for a compressed input, the compressed bytes read under it
+/// (`raw`: their running count, and how many were told).
 struct Counted<R> {
     inner: R,
     progress: Progress,
+    raw: Option<(Arc<AtomicU64>, u64)>,
+}
+
+impl<R> Counted<R> {
+    fn new(inner: R, progress: &Progress, raw: Option<Arc<AtomicU64>>) -> Self {
+        Counted {
+            inner,
+            progress: progress.clone(),
+            raw: raw.map(|r| (r, 0)),
+        }
+    }
 }
 
 impl<R: Read> Read for Counted<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.progress.advance(n as u64);
+        match &mut self.raw {
+            None => self.progress.advance(n as u64),
+            Some((raw, told)) => {
+                let now = raw.load(Ordering::Relaxed);
+                self.progress.advance(now - *told);
+                *told = now;
+            }
+        }
         Ok(n)
     }
 }
@@ -166,11 +190,12 @@ impl Reader {
             bail!("watching needs the die declared with --faces K or --labels");
         }
         let source = input.name;
-        let input: Box<dyn Read> = Box::new(Counted {
-            inner: input.reader,
-            progress: progress.clone(),
-        });
+        let input: Box<dyn Read> = Box::new(Counted::new(input.reader, progress, input.raw_read));
         let (options, tally) = (&self.options, &mut self.tally);
+        if InputFormat::of(&source, options.format) == InputFormat::Jsonl {
+            let input = BufReader::with_capacity(1 << 12, input);
+            return read_jsonl(input, &source, options, tally, Some(watch));
+        }
         // Small reads: a row is handled once its line has arrived.
         let mut reader = RecordReader::new(
             BufReader::with_capacity(1 << 12, input),
@@ -209,12 +234,16 @@ impl Reader {
             reader: input,
             name: source,
             file,
+            raw_read,
+            ..
         } = input;
         let (options, tally) = (&self.options, &mut self.tally);
-        let input: Box<dyn Read> = Box::new(Counted {
-            inner: input,
-            progress: progress.clone(),
-        });
+        let input: Box<dyn Read> = Box::new(Counted::new(input, progress, raw_read));
+        if InputFormat::of(&source, options.format) == InputFormat::Jsonl {
+            let input = BufReader::with_capacity(1 << 16, input);
+            read_jsonl(input, &source, options, tally, None)?;
+            return Ok(());
+        }
         let mut reader = RecordReader::new(
             BufReader::with_capacity(1 << 16, input),
             options.dialect.delimiter,
@@ -398,10 +427,7 @@ fn fast_path(
         tally.merge_scan(&scan).map_err(at)?;
         let mut rest = rest;
         let offset = rest.stream_position().with_context(|| source.to_string())?;
-        let rest: Box<dyn Read> = Box::new(Counted {
-            inner: rest,
-            progress: progress.clone(),
-        });
+        let rest: Box<dyn Read> = Box::new(Counted::new(rest, progress, None));
         return Ok(RecordReader::new(
             BufReader::new(rest),
             options.dialect.delimiter,
@@ -413,7 +439,8 @@ fn fast_path(
     let pending = buffered.buffer().to_vec();
     let mut inner = buffered.into_inner();
     let mut scan = scan::Scan::new();
-    let stopped = scan::scan_reader(&mut inner, pending, plan, &mut scan)?;
+    let stopped = scan::scan_reader(&mut inner, pending, plan, &mut scan)
+        .with_context(|| source.to_string())?;
     tally.merge_scan(&scan).map_err(at)?;
     let rest: Box<dyn Read> = if stopped.at_end {
         Box::new(Cursor::new(stopped.pending))
@@ -426,6 +453,107 @@ fn fast_path(
         lines + scan.lines + 1,
     )
     .at_offset(consumed + stopped.taken))
+}
+
+/// The fields of a JSON-lines input: `--column` (default `face`), `--by`
+/// and, with `--counts`, `count`. A column given by its place is a usage
+/// error: JSON fields have names.
+fn jsonl_fields(options: &ReadOptions, source: &str) -> Result<Fields> {
+    let name = |spec: &Option<ColumnSpec>, flag: &str| {
+        match spec {
+        None => Ok(None),
+        Some(ColumnSpec::Name(name)) => Ok(Some(name.clone())),
+        Some(ColumnSpec::Index(i)) => Err(UsageError(format!(
+            "{flag} {i}: {source} is JSON lines, whose fields are named, not numbered: give the field's name"
+        ))),
+    }
+    };
+    Ok(Fields {
+        face: name(&options.column, "--column")?.unwrap_or_else(|| "face".into()),
+        by: name(&options.by, "--by")?,
+        count: options.counts.then(|| "count".into()),
+    })
+}
+
+/// Reads a JSON-lines input to its end (or until `watch`, told of every
+/// roll like in [`Reader::read_watched`], breaks: then `true`). When the
+/// first face is not a number, the rows up to [`KIND_ROWS`] are read ahead
+/// to decide the kind of the log, as for CSV.
+fn read_jsonl<R: BufRead>(
+    input: R,
+    source: &str,
+    options: &ReadOptions,
+    tally: &mut Tally,
+    mut watch: Option<&mut dyn FnMut(usize, usize) -> ControlFlow<()>>,
+) -> Result<bool> {
+    let mut rows = JsonLines::new(input, jsonl_fields(options, source)?);
+    let mut next = || rows.read().with_context(|| source.to_string());
+    tally.start_input();
+    let mut ahead = std::collections::VecDeque::new();
+    if let Domain::Undecided = tally.domain() {
+        let face = |row: &Result<Row, (u64, Invalid)>| {
+            row.as_ref()
+                .ok()
+                .map(|r| r.face.trim())
+                .filter(|f| !f.is_empty())
+                .map(|f| looks_numeric(f.as_bytes()))
+        };
+        let (mut seen, mut numbers) = (0, 0);
+        while seen < KIND_ROWS {
+            let row = match next()?.transpose() {
+                None => break,
+                // Nothing is held before an invalid row: it is handled
+                // now, so a run of them is not held in memory.
+                Some(Err((line, why))) => {
+                    tally.invalid(source, line, why)?;
+                    continue;
+                }
+                Some(row) => row,
+            };
+            if let Some(number) = face(&row) {
+                seen += 1;
+                numbers += usize::from(number);
+                if seen == 1 && number {
+                    ahead.push_back(row);
+                    break;
+                }
+            }
+            ahead.push_back(row);
+        }
+        if 2 * numbers > seen {
+            tally.decide_integer();
+        }
+    }
+    let first = tally.domain().first_slot();
+    loop {
+        let row = match ahead.pop_front() {
+            Some(row) => row,
+            None => match next()?.transpose() {
+                Some(row) => row,
+                None => return Ok(false),
+            },
+        };
+        let row = match row {
+            Ok(row) => row,
+            Err((line, why)) => {
+                tally.invalid(source, line, why)?;
+                continue;
+            }
+        };
+        let before = tally.domain().largest().0;
+        let group = row.group.as_deref().map(str::as_bytes);
+        match tally.add(group, row.face.as_bytes(), row.count) {
+            Ok(()) => tally.added_at(before, source, row.line),
+            Err(bad) => tally.invalid(source, row.line, bad)?,
+        }
+        if let Some(watch) = watch.as_mut() {
+            if let Some((group, slot)) = tally.take_last_roll() {
+                if watch(group, slot as usize - first).is_break() {
+                    return Ok(true);
+                }
+            }
+        }
+    }
 }
 
 /// Reads up to the first well-formed record and works out the layout.
@@ -449,4 +577,40 @@ fn first_record<R: std::io::BufRead>(
         tally.set_header(record.joined(options.dialect.delimiter));
     }
     Ok(Some(layout))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+    use std::sync::atomic::AtomicU64;
+
+    #[test]
+    fn progress_counts_the_compressed_bytes_of_a_compressed_input() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut log = b"face\n".to_vec();
+        for i in 0..300_000u32 {
+            writeln!(log, "{}", i % 6 + 1).unwrap();
+        }
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(&log).unwrap();
+        let gz = gz.finish().unwrap();
+        for (name, bytes) in [("log.csv", &log), ("log.csv.gz", &gz)] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            let told = Arc::new(AtomicU64::new(0));
+            let progress = {
+                let told = Arc::clone(&told);
+                Progress::new(move |n| {
+                    told.fetch_add(n, Ordering::Relaxed);
+                })
+            };
+            let options = ReadOptions::default();
+            let data =
+                read_inputs(std::slice::from_ref(&path), &options, &progress, false).unwrap();
+            assert_eq!(data.groups[0].n, 300_000);
+            assert_eq!(told.load(Ordering::Relaxed), bytes.len() as u64, "{name}");
+            assert_eq!(input_bytes(&[path]), bytes.len() as u64);
+        }
+    }
 }

@@ -58,11 +58,44 @@ pub struct LabelSet {
     pub description: String,
 }
 
+/// What an input holds: CSV (or another delimiter) or JSON lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    /// Delimited rows (the [`Dialect`]).
+    Csv,
+    /// One JSON object per line; `--column`/`--by` name its fields.
+    Jsonl,
+}
+
+impl InputFormat {
+    /// The format of the input named `name`: `given` when there is one
+    /// (`--input-format`), else JSON lines for a `.jsonl` or `.ndjson`
+    /// name (also under `.gz` or `.zst`), else CSV.
+    pub fn of(name: &str, given: Option<InputFormat>) -> InputFormat {
+        if let Some(format) = given {
+            return format;
+        }
+        let lower = name.to_ascii_lowercase();
+        let plain = [".gz", ".zst"]
+            .iter()
+            .find_map(|z| lower.strip_suffix(z))
+            .unwrap_or(&lower);
+        if plain.ends_with(".jsonl") || plain.ends_with(".ndjson") {
+            InputFormat::Jsonl
+        } else {
+            InputFormat::Csv
+        }
+    }
+}
+
 /// How to read the inputs; built from the command line.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ReadOptions {
     /// How rows and fields are split.
     pub dialect: Dialect,
+    /// `--input-format`: what every input holds (default: by its name,
+    /// [`InputFormat::of`]).
+    pub format: Option<InputFormat>,
     /// Inputs are `face,count` tables rather than roll logs.
     pub counts: bool,
     /// The face column (`--column`).
@@ -106,5 +139,25 @@ impl ReadOptions {
             )),
             false => Ok(()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_lines_are_known_by_their_names_or_the_flag() {
+        let of = |name| InputFormat::of(name, None);
+        for name in ["a.jsonl", "b.NDJSON", "c.jsonl.gz", "d.ndjson.zst"] {
+            assert_eq!(of(name), InputFormat::Jsonl, "{name}");
+        }
+        for name in ["a.csv", "b.csv.gz", "<stdin>", "jsonl", "e.jsonl.txt"] {
+            assert_eq!(of(name), InputFormat::Csv, "{name}");
+        }
+        let given = Some(InputFormat::Jsonl);
+        assert_eq!(InputFormat::of("<stdin>", given), InputFormat::Jsonl);
+        let given = Some(InputFormat::Csv);
+        assert_eq!(InputFormat::of("a.jsonl", given), InputFormat::Csv);
     }
 }

@@ -163,6 +163,34 @@ fn standard_input_is_hashed_as_read() {
 }
 
 #[test]
+fn gzipped_standard_input_is_hashed_as_it_came_in() {
+    // The digest is of the bytes received (here gzip), as `sha256sum`
+    // would give for the file they came from, and the rolls are the same.
+    use sha2::Digest;
+    use std::io::Write;
+    let case = &golden()["cases"][0];
+    let file = test_file(&format!("golden/{}", case["file"].as_str().unwrap()));
+    let text = std::fs::read(&file).unwrap();
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(&text).unwrap();
+    let gz = encoder.finish().unwrap();
+    let want: String = sha2::Sha256::digest(&gz)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let out = diceml()
+        .args(["audit", "-", "--format", "json"])
+        .write_stdin(gz)
+        .assert()
+        .success();
+    let got: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(got["inputs"][0]["sha256"], want.as_str());
+    assert_ne!(got["inputs"][0]["sha256"], case["sha256"]);
+    let plain = audit_json(&["-"], &String::from_utf8(text).unwrap());
+    assert_eq!(got["tests"], plain["tests"]);
+}
+
+#[test]
 fn short_logs_skip_what_they_cannot_support() {
     let log: String = "face\n".to_string() + &"1\n2\n".repeat(30);
     let got = audit_json(&["-"], &log);

@@ -47,6 +47,7 @@ fn options() -> impl Strategy<Value = ReadOptions> {
                     skip_invalid,
                     keep_rolls,
                     general_only: !fast,
+                    ..ReadOptions::default()
                 }
             },
         )
@@ -54,11 +55,7 @@ fn options() -> impl Strategy<Value = ReadOptions> {
 
 fn read(bytes: Vec<u8>, options: &ReadOptions) -> anyhow::Result<diceml::dataset::Dataset> {
     let mut reader = Reader::new(options);
-    let input = Input {
-        reader: Box::new(std::io::Cursor::new(bytes)),
-        name: "fuzz".into(),
-        file: None,
-    };
+    let input = Input::from_reader(Box::new(std::io::Cursor::new(bytes)), "fuzz");
     reader.read(input, &Progress::default())?;
     reader.finish(false)
 }
@@ -299,9 +296,8 @@ fn read_file(
     let mut reader = Reader::new(options);
     let file = std::fs::File::open(path)?;
     let input = Input {
-        reader: Box::new(file.try_clone()?),
-        name: "big.csv".into(),
-        file: Some(file),
+        file: Some(file.try_clone()?),
+        ..Input::from_reader(Box::new(file), "big.csv")
     };
     reader.read(input, &Progress::default())?;
     reader.finish(false)

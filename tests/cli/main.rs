@@ -21,6 +21,8 @@
 //! - `model`: `--model pairs` and `--design` against SciPy and statsmodels;
 //! - `plan`: the rolls a test needs against SciPy and statsmodels, the
 //!   coin's closed form, the JSON contract, the chart, usage errors;
+//! - `input`: gzip and zstd logs (files, stdin, several members), JSON
+//!   lines, equal to the CSV of the same rolls; their errors;
 //! - `docs`: every console example in README.md and docs/cli.md runs;
 //! - `sum`: `fit --sum-of` (a die seen through its totals) against SciPy's
 //!   optimiser for 2d6, 3d6, 4dF and Weldon's dice; reading totals; errors;
@@ -33,6 +35,7 @@ mod exact;
 mod fit;
 mod fuzz;
 mod groups;
+mod input;
 mod layering;
 mod model;
 mod output;
