@@ -44,7 +44,7 @@ fn main() -> ExitCode {
 /// semicolons, and the pointer to --help.
 fn one_line(err: &Error) -> String {
     if err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
-        return "a command is required: simulate, fit, count, plan, watch, completions or man; see --help"
+        return "a command is required: simulate, fit, count, plan, watch, audit, completions or man; see --help"
             .into();
     }
     let text = err.render().to_string();

@@ -81,7 +81,7 @@ fn usage_errors_are_one_line_and_exit_2() {
         ),
         (
             &[],
-            "diceml: a command is required: simulate, fit, count, plan, watch, completions or man; see --help\n",
+            "diceml: a command is required: simulate, fit, count, plan, watch, audit, completions or man; see --help\n",
         ),
     ] {
         let (code, err) = stderr_of(args);
