@@ -15,9 +15,7 @@ use serde::Serialize;
 
 use crate::dataset::Dataset;
 use crate::stats::adjust::{adjust, Adjust};
-use crate::stats::battery::{
-    correlation, coupon, drift, frequency, gap, permutation, poker, runs, serial, Outcome,
-};
+use crate::stats::battery::{self, drift, gap, permutation, poker, runs, Outcome};
 
 /// What the battery is run with.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -184,20 +182,7 @@ pub fn audit(data: &Dataset, by: bool, options: &AuditOptions) -> Result<AuditRe
 /// The battery on one sequence of face indices in `0..k`.
 pub fn battery(rolls: &[u32], k: usize, options: &AuditOptions) -> GroupAudit {
     let blocks = drift::block_counts(rolls, k, options.blocks);
-    let outcomes: [(&'static str, Outcome); 9] = [
-        ("frequency", frequency::frequency(rolls, k)),
-        ("serial", serial::serial(rolls, k)),
-        ("runs", runs::runs(rolls, k)),
-        ("gap", gap::gap(rolls, k)),
-        ("poker", poker::poker(rolls, k)),
-        ("coupon_collector", coupon::coupon(rolls, k)),
-        ("permutation", permutation::permutation(rolls, k)),
-        (
-            "serial_correlation",
-            correlation::serial_correlation(rolls, options.lags),
-        ),
-        ("drift", drift::drift(&blocks)),
-    ];
+    let outcomes = battery::run(rolls, k, options.lags, options.blocks);
     let ran: Vec<f64> = outcomes
         .iter()
         .filter_map(|(_, o)| o.tested().map(|t| t.p_value))

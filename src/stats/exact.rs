@@ -26,7 +26,7 @@
 //! rounded to a fine step, which gives a stated bound on the p-value.
 
 use super::gof::{cells, g_statistic};
-use super::lattice;
+use super::lattice::{self, Sum};
 use super::special::{ln_gamma, stirlerr, LN_SQRT_2PI};
 use crate::sample::{multinomial, seeded_rng};
 use crate::tolerance::{
@@ -150,29 +150,6 @@ fn gcd(mut a: u128, mut b: u128) -> u128 {
         (a, b) = (b, a % b);
     }
     a
-}
-
-/// Compensated (Neumaier) summation.
-#[derive(Default)]
-struct Sum {
-    sum: f64,
-    carry: f64,
-}
-
-impl Sum {
-    fn add(&mut self, x: f64) {
-        let t = self.sum + x;
-        if self.sum.abs() >= x.abs() {
-            self.carry += (self.sum - t) + x;
-        } else {
-            self.carry += (x - t) + self.sum;
-        }
-        self.sum = t;
-    }
-
-    fn value(&self) -> f64 {
-        self.sum + self.carry
-    }
 }
 
 /// ln x! and x ln x, tabulated for small x.

@@ -38,15 +38,15 @@ pub struct Tails {
     pub work: u64,
 }
 
-/// Compensated (Neumaier) summation.
+/// Compensated (Neumaier) summation (also the exact test's enumeration's).
 #[derive(Default, Clone, Copy)]
-struct Sum {
+pub(crate) struct Sum {
     sum: f64,
     carry: f64,
 }
 
 impl Sum {
-    fn add(&mut self, x: f64) {
+    pub(crate) fn add(&mut self, x: f64) {
         let t = self.sum + x;
         if self.sum.abs() >= x.abs() {
             self.carry += (self.sum - t) + x;
@@ -56,7 +56,7 @@ impl Sum {
         self.sum = t;
     }
 
-    fn value(self) -> f64 {
+    pub(crate) fn value(self) -> f64 {
         self.sum + self.carry
     }
 }

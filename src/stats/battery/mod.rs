@@ -37,6 +37,29 @@ mod validation;
 use super::{gof, TestResult};
 pub use crate::tolerance::MIN_EXPECTED;
 
+/// Every test of the battery on `rolls` (face indices in `0..k`), by name,
+/// in the battery's order: `lags` for `serial_correlation`, `blocks` for
+/// `drift`.
+pub fn run(rolls: &[u32], k: usize, lags: usize, blocks: usize) -> [(&'static str, Outcome); 9] {
+    [
+        ("frequency", frequency::frequency(rolls, k)),
+        ("serial", serial::serial(rolls, k)),
+        ("runs", runs::runs(rolls, k)),
+        ("gap", gap::gap(rolls, k)),
+        ("poker", poker::poker(rolls, k)),
+        ("coupon_collector", coupon::coupon(rolls, k)),
+        ("permutation", permutation::permutation(rolls, k)),
+        (
+            "serial_correlation",
+            correlation::serial_correlation(rolls, lags),
+        ),
+        (
+            "drift",
+            drift::drift(&drift::block_counts(rolls, k, blocks)),
+        ),
+    ]
+}
+
 /// What one test of the battery found.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {

@@ -4,27 +4,12 @@
 
 use rand::RngCore;
 
-use super::{
-    correlation, coupon, drift, frequency, gap, permutation, poker, runs, serial, Outcome,
-};
+use super::Outcome;
 use crate::sample::{seeded_rng, DiceRng};
 
-/// The tests, by name, as functions of (rolls, k).
+/// The tests, by name, as functions of (rolls, k), at audit's defaults.
 fn battery(rolls: &[u32], k: usize) -> Vec<(&'static str, Outcome)> {
-    vec![
-        ("frequency", frequency::frequency(rolls, k)),
-        ("serial", serial::serial(rolls, k)),
-        ("runs", runs::runs(rolls, k)),
-        ("gap", gap::gap(rolls, k)),
-        ("poker", poker::poker(rolls, k)),
-        ("coupon_collector", coupon::coupon(rolls, k)),
-        ("permutation", permutation::permutation(rolls, k)),
-        (
-            "serial_correlation",
-            correlation::serial_correlation(rolls, 5),
-        ),
-        ("drift", drift::drift(&drift::block_counts(rolls, k, 10))),
-    ]
+    super::run(rolls, k, 5, 10).to_vec()
 }
 
 fn face(rng: &mut DiceRng, k: usize) -> u32 {
