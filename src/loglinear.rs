@@ -138,6 +138,11 @@ pub fn check(names: &[String], x: &[Vec<f64>]) -> Result<(), String> {
     for (j, name) in names.iter().enumerate() {
         let column: Vec<f64> = x.iter().map(|row| row[j]).collect();
         let length = column.iter().map(|v| v * v).sum::<f64>().sqrt();
+        if !length.is_finite() {
+            return Err(format!(
+                "column {name} has values too large to fit (their squares overflow): rescale it"
+            ));
+        }
         let mut rest = column.clone();
         for _ in 0..2 {
             for b in &basis {
@@ -225,6 +230,13 @@ pub fn fit(x: &[Vec<f64>], counts: &[u64], options: FitOptions) -> LoglinearFit 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_column_too_large_to_square_is_refused_as_such() {
+        let x = vec![vec![1e308], vec![-1e308], vec![0.0]];
+        let e = check(&names(&["x"]), &x).unwrap_err();
+        assert!(e.contains("column x has values too large"), "{e}");
+    }
 
     fn names(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
