@@ -17,7 +17,7 @@ use std::io::{self, BufRead};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 
 use super::domain::Invalid;
-use super::records::MAX_LINE;
+use super::records::{read_line, BOM};
 
 /// The field names a row is read from.
 #[derive(Debug, Clone)]
@@ -50,8 +50,6 @@ pub struct JsonLines<R> {
     line_buf: Vec<u8>,
     lines: u64,
 }
-
-const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 impl<R: BufRead> JsonLines<R> {
     /// A reader of the rows of `input`, taking `fields`.
@@ -87,49 +85,17 @@ impl<R: BufRead> JsonLines<R> {
 
     /// Reads one physical line (without its `\n` / `\r\n`) into
     /// `line_buf`: `None` at the end, `Some(true)` for a line longer than
-    /// [`MAX_LINE`] (consumed, not kept, so memory never grows with it).
+    /// [`MAX_LINE`](super::records::MAX_LINE) (consumed, not kept, so memory never grows with it).
     fn next_line(&mut self) -> io::Result<Option<bool>> {
-        self.line_buf.clear();
-        let (mut too_long, mut any) = (false, false);
-        loop {
-            let chunk = self.input.fill_buf()?;
-            if chunk.is_empty() {
-                break;
-            }
-            any = true;
-            let (take, done) = match memchr_newline(chunk) {
-                Some(i) => (i + 1, true),
-                None => (chunk.len(), false),
-            };
-            if self.line_buf.len() + take > MAX_LINE {
-                too_long = true;
-            } else {
-                self.line_buf.extend_from_slice(&chunk[..take]);
-            }
-            self.input.consume(take);
-            if done {
-                break;
-            }
-        }
-        if !any {
+        let Some(physical) = read_line(&mut self.input, &mut self.line_buf)? else {
             return Ok(None);
-        }
+        };
         self.lines += 1;
-        if self.line_buf.last() == Some(&b'\n') {
-            self.line_buf.pop();
-            if self.line_buf.last() == Some(&b'\r') {
-                self.line_buf.pop();
-            }
-        }
         if self.lines == 1 && self.line_buf.starts_with(BOM) {
             self.line_buf.drain(..BOM.len());
         }
-        Ok(Some(too_long))
+        Ok(Some(physical.too_long))
     }
-}
-
-fn memchr_newline(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == b'\n')
 }
 
 /// The row on `text`, line `line`, or why it is invalid.
@@ -330,6 +296,7 @@ impl<'de> Visitor<'de> for Scalar {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::read::records::MAX_LINE;
 
     fn fields(by: Option<&str>) -> Fields {
         Fields {

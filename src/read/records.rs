@@ -111,10 +111,61 @@ pub struct RecordReader<R> {
     replay: std::collections::VecDeque<Vec<u8>>,
 }
 
-const BOM: &[u8] = b"\xEF\xBB\xBF";
+pub(super) const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// The longest line (and quoted record) accepted, in bytes: 1 MiB.
 pub const MAX_LINE: usize = 1 << 20;
+
+/// One physical line read by [`read_line`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PhysicalLine {
+    /// Bytes consumed from the input, line break included.
+    pub bytes: u64,
+    /// Longer than [`MAX_LINE`]: consumed to its end, not kept.
+    pub too_long: bool,
+}
+
+/// Reads one physical line into `buf` (cleared first), without its `\n` or
+/// `\r\n`; `None` at the end of the input. A line longer than [`MAX_LINE`]
+/// is consumed to its end but not kept, so memory never grows with the
+/// input. Shared by the CSV records and JSON lines.
+pub fn read_line<R: BufRead>(input: &mut R, buf: &mut Vec<u8>) -> io::Result<Option<PhysicalLine>> {
+    buf.clear();
+    let (mut too_long, mut any, mut bytes) = (false, false, 0u64);
+    loop {
+        let chunk = input.fill_buf()?;
+        if chunk.is_empty() {
+            break;
+        }
+        any = true;
+        let (take, done) = match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (chunk.len(), false),
+        };
+        if buf.len() + take > MAX_LINE {
+            too_long = true;
+        } else {
+            buf.extend_from_slice(&chunk[..take]);
+        }
+        input.consume(take);
+        bytes += take as u64;
+        if done {
+            break;
+        }
+    }
+    if !any {
+        return Ok(None);
+    }
+    if too_long {
+        buf.clear();
+    } else if buf.last() == Some(&b'\n') {
+        buf.pop();
+        if buf.last() == Some(&b'\r') {
+            buf.pop();
+        }
+    }
+    Ok(Some(PhysicalLine { bytes, too_long }))
+}
 
 /// What [`RecordReader::next_line`] found.
 enum Line {
@@ -159,43 +210,14 @@ impl<R: BufRead> RecordReader<R> {
             self.lines += 1;
             return Ok(Line::Read);
         }
-        self.line_buf.clear();
-        let mut too_long = false;
-        let mut any = false;
-        loop {
-            let chunk = self.input.fill_buf()?;
-            if chunk.is_empty() {
-                break;
-            }
-            any = true;
-            let (take, done) = match chunk.iter().position(|&b| b == b'\n') {
-                Some(i) => (i + 1, true),
-                None => (chunk.len(), false),
-            };
-            if self.line_buf.len() + take > MAX_LINE {
-                too_long = true;
-            } else {
-                self.line_buf.extend_from_slice(&chunk[..take]);
-            }
-            self.input.consume(take);
-            self.consumed += take as u64;
-            if done {
-                break;
-            }
-        }
-        if !any {
+        let Some(physical) = read_line(&mut self.input, &mut self.line_buf)? else {
             return Ok(Line::End);
-        }
+        };
+        self.consumed += physical.bytes;
         self.lines += 1;
-        if too_long {
+        if physical.too_long {
             self.at_start = false;
             return Ok(Line::TooLong);
-        }
-        if self.line_buf.last() == Some(&b'\n') {
-            self.line_buf.pop();
-            if self.line_buf.last() == Some(&b'\r') {
-                self.line_buf.pop();
-            }
         }
         if std::mem::take(&mut self.at_start) && self.line_buf.starts_with(BOM) {
             self.line_buf.drain(..BOM.len());
