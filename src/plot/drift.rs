@@ -5,8 +5,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::chart::{Chart, DrawResult};
-use super::legend::{draw_legend, layout_legend, Swatch};
-use super::style::{text_style, GREY_TEXT, GRID, LABEL_SIZE, NULL_LINE, TEXT_SIZE, TITLE_SIZE};
+use super::legend::{header, Swatch};
+use super::style::{text_style, GRID, LABEL_SIZE, NULL_LINE, TEXT_SIZE};
 use crate::analysis::audit::GroupAudit;
 use crate::report::format::{percent, plain_p, thousands};
 
@@ -107,21 +107,7 @@ impl Chart for DriftChart {
                 ));
             }
         }
-        let (width, _) = root.dim_in_pixel();
-        let legend_rows = layout_legend(root, &legend, width as i32 - 40)?;
-        let header = 74 + 24 * legend_rows.len() as u32;
-        let (head, body) = root.split_vertically(header);
-        head.draw(&Text::new(
-            self.title.clone(),
-            (20, 12),
-            text_style(TITLE_SIZE, &BLACK),
-        ))?;
-        head.draw(&Text::new(
-            self.subtitle.clone(),
-            (20, 42),
-            text_style(TEXT_SIZE, &GREY_TEXT),
-        ))?;
-        draw_legend(&head, &legend_rows, 20, 72)?;
+        let body = header(root, &self.title, &self.subtitle, &legend)?;
         let blocks = self.shares.first().map_or(1, Vec::len);
         let mut chart = ChartBuilder::on(&body)
             .margin(12)

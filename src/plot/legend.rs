@@ -6,7 +6,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::chart::DrawResult;
-use super::style::{text_style, TEXT_SIZE, WHISKER};
+use super::style::{text_style, GREY_TEXT, TEXT_SIZE, TITLE_SIZE, WHISKER};
 
 /// A legend entry's symbol.
 #[derive(Debug, Clone, Copy)]
@@ -109,4 +109,27 @@ pub(super) fn draw_legend<DB: DrawingBackend>(
         }
     }
     Ok(())
+}
+
+/// Draws a chart's header on `root` — the title, the subtitle under it and
+/// the legend in as many rows as the width needs — and returns the area
+/// below it for the plot.
+pub(super) fn header<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    subtitle: &str,
+    legend: &[(Swatch, String)],
+) -> Result<DrawingArea<DB, Shift>, DrawingAreaErrorKind<DB::ErrorType>> {
+    let (width, _) = root.dim_in_pixel();
+    let legend_rows = layout_legend(root, legend, width as i32 - 40)?;
+    let height = 74 + 24 * legend_rows.len() as u32;
+    let (head, body) = root.split_vertically(height);
+    head.draw(&Text::new(title, (20, 12), text_style(TITLE_SIZE, &BLACK)))?;
+    head.draw(&Text::new(
+        subtitle,
+        (20, 42),
+        text_style(TEXT_SIZE, &GREY_TEXT),
+    ))?;
+    draw_legend(&head, &legend_rows, 20, 72)?;
+    Ok(body)
 }

@@ -5,10 +5,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::chart::{Chart, DrawResult};
-use super::legend::{draw_legend, layout_legend, Swatch};
-use super::style::{
-    text_style, DIFF_LINE, GREY_TEXT, GRID, KL_LINE, LABEL_SIZE, TEXT_SIZE, TITLE_SIZE,
-};
+use super::legend::{header, Swatch};
+use super::style::{text_style, DIFF_LINE, GRID, KL_LINE, LABEL_SIZE, TEXT_SIZE};
 use crate::analysis::TraceRow;
 use crate::report::format::{exp10, small};
 
@@ -101,15 +99,6 @@ impl Chart for LossChart {
                 "max_k |q_t,k \u{2212} p_k| (the stopping rule's distance)".to_string(),
             ),
         ];
-        let (width, _) = root.dim_in_pixel();
-        let legend_rows = layout_legend(root, &legend, width as i32 - 40)?;
-        let header = 74 + 24 * legend_rows.len() as u32;
-        let (head, body) = root.split_vertically(header);
-        head.draw(&Text::new(
-            "How the fit converges: the loss gap and max|q \u{2212} p| per iteration",
-            (20, 12),
-            text_style(TITLE_SIZE, &BLACK),
-        ))?;
         let mut subtitle = format!(
             "{} trace rows; at iteration {}: KL = {} nats, max|q \u{2212} p| = {}",
             self.rows,
@@ -124,12 +113,12 @@ impl Chart for LossChart {
                 exp10(LOSS_FLOOR.log10() as i32)
             ));
         }
-        head.draw(&Text::new(
-            subtitle,
-            (20, 42),
-            text_style(TEXT_SIZE, &GREY_TEXT),
-        ))?;
-        draw_legend(&head, &legend_rows, 20, 72)?;
+        let body = header(
+            root,
+            "How the fit converges: the loss gap and max|q \u{2212} p| per iteration",
+            &subtitle,
+            &legend,
+        )?;
 
         let (lo, hi) = self.decades();
         let stride = ((hi - lo) as usize).div_ceil(12).max(1) as i32;

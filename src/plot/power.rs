@@ -6,11 +6,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::chart::{Chart, DrawResult};
-use super::legend::{draw_legend, layout_legend, Swatch};
-use super::style::{
-    text_style, GREY_TEXT, GRID, HIGHLIGHT_EDGE, KL_LINE, LABEL_SIZE, NULL_LINE, TEXT_SIZE,
-    TITLE_SIZE,
-};
+use super::legend::{header, Swatch};
+use super::style::{text_style, GRID, HIGHLIGHT_EDGE, KL_LINE, LABEL_SIZE, NULL_LINE, TEXT_SIZE};
 use crate::analysis::plan::Plan;
 use crate::report::format::{percent, power_percent, thousands};
 
@@ -119,21 +116,12 @@ impl Chart for PowerChart {
                 power_percent(self.power_at_rolls)
             ),
         ));
-        let (width, _) = root.dim_in_pixel();
-        let legend_rows = layout_legend(root, &legend, width as i32 - 40)?;
-        let header = 74 + 24 * legend_rows.len() as u32;
-        let (head, body) = root.split_vertically(header);
-        head.draw(&Text::new(
+        let body = header(
+            root,
             "How many rolls: the power of Pearson's \u{3c7}\u{b2} test against the die you fear",
-            (20, 12),
-            text_style(TITLE_SIZE, &BLACK),
-        ))?;
-        head.draw(&Text::new(
-            self.subtitle.clone(),
-            (20, 42),
-            text_style(TEXT_SIZE, &GREY_TEXT),
-        ))?;
-        draw_legend(&head, &legend_rows, 20, 72)?;
+            &self.subtitle,
+            &legend,
+        )?;
 
         let mut chart = ChartBuilder::on(&body)
             .margin(12)
