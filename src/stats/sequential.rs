@@ -624,12 +624,35 @@ mod tests {
     }
 
     #[test]
-    fn a_dirichlet_one_factor_matches_the_known_bayes_factor() {
-        // With one concentration A = K the omnibus process is the
-        // Dirichlet(1) Bayes factor: for counts [3, 1] of a fair coin it is
-        // B(4, 2)/B(1, 1) · 2^4 = (3!·1!/5!)·16 = 0.8 (a hand computation).
-        let ln = ln_gamma(2.0) - ln_gamma(6.0) + ln_gamma(4.0) + ln_gamma(2.0) + 4.0 * 2f64.ln();
-        assert!((ln.exp() - 0.8).abs() < 1e-12);
+    fn the_first_rolls_match_a_hand_computation() {
+        // The first forecast of every process is the null itself, so one
+        // roll leaves E = 1. A fair coin that shows the same face twice:
+        // the second forecast of every process (omnibus and both one-face
+        // ones) gives that face (1 + A/2)/(1 + A), so
+        // E_2 = ½·mean_j (2 + A_j)/(1 + A_j) over A_j = ½·4^j (omnibus,
+        // K/4 = ½) + ½·mean_j (2 + B_j)/(1 + B_j) over B_j = 4^j.
+        let coin = [0.5, 0.5];
+        let mut s = Sequential::new(&coin, 0.05, None);
+        s.push(0);
+        assert!(s.e_running().ln().abs() < 1e-15);
+        assert!(ln_e_closed(&coin, &[1, 0], true).abs() < 1e-9);
+        s.push(0);
+        let mean = |a: &dyn Fn(f64) -> f64| {
+            (0..13)
+                .map(|j| {
+                    let a = a(4f64.powi(j));
+                    (2.0 + a) / (1.0 + a)
+                })
+                .sum::<f64>()
+                / 13.0
+        };
+        let want = 0.5 * mean(&|x| 0.5 * x) + 0.5 * mean(&|x| x);
+        assert!(
+            (s.e_running() - want).abs() < 1e-14 * want,
+            "{}",
+            s.e_running()
+        );
+        assert!((ln_e_closed(&coin, &[2, 0], true) - want.ln()).abs() < 1e-7);
     }
 
     /// Fraction of `reps` fair logs of `n` rolls whose e-value ever reaches
