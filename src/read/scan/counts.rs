@@ -106,6 +106,13 @@ pub struct Scan {
     /// Runs of four one-digit lines, keyed by their digits as nibbles
     /// (d0 | d1 << 4 | d2 << 8 | d3 << 12); allocated on first use.
     pub(super) quads: Vec<u64>,
+    /// Triples of faces below 32 (two pairs each: (a, b) and (b, c)),
+    /// keyed `a << 10 | b << 5 | c`, from the AVX-512 tier; allocated on
+    /// first use. 32-bit counters, half the cache of 64-bit ones: they are
+    /// folded into `small` before they could wrap ([`Scan::after_triples`]).
+    pub(super) triples: Vec<u32>,
+    /// Bytes scanned since the triples were last folded.
+    pub(super) unfolded: u64,
     /// Every other pair, including the first roll's link ([`NO_PREVIOUS`], f).
     pub(super) other: PairCounts,
     /// The last roll seen, or [`NO_PREVIOUS`].
@@ -120,6 +127,8 @@ impl Scan {
         Scan {
             small: vec![0; SMALL * SMALL],
             quads: Vec::new(),
+            triples: Vec::new(),
+            unfolded: 0,
             other: PairCounts::new(),
             last: NO_PREVIOUS,
             lines: 0,
@@ -139,7 +148,39 @@ impl Scan {
                 pairs.add_n(w[0] as u32, w[1] as u32, n);
             }
         }
+        for (key, n) in self.triple_counts() {
+            let (a, b, c) = (key >> 10, key >> 5 & 0x1F, key & 0x1F);
+            pairs.add_n(a as u32, b as u32, n);
+            pairs.add_n(b as u32, c as u32, n);
+        }
         pairs
+    }
+
+    /// The triples counted, by key (the table's slots from 2^15 on are
+    /// scratch, never counts).
+    fn triple_counts(&self) -> impl Iterator<Item = (usize, u64)> + '_ {
+        let keys = self.triples.len().min(1 << 15);
+        self.triples[..keys]
+            .iter()
+            .enumerate()
+            .filter(|(_, &n)| n > 0)
+            .map(|(key, &n)| (key, u64::from(n)))
+    }
+
+    /// Notes `bytes` more bytes scanned, and folds the triples into the
+    /// pairs table while no 32-bit counter can have wrapped: each triple
+    /// takes at least 4 bytes, so a counter grows by at most bytes / 4.
+    pub(super) fn after_triples(&mut self, bytes: usize) {
+        self.unfolded += bytes as u64;
+        if self.unfolded / 4 < u64::from(u32::MAX) / 2 {
+            return;
+        }
+        let counts: Vec<(usize, u64)> = self.triple_counts().collect();
+        for (key, n) in counts {
+            fold(&mut self.small, key, n);
+        }
+        self.triples.iter_mut().for_each(|n| *n = 0);
+        self.unfolded = 0;
     }
 
     /// Adds `later`, which continues the sequence right after this scan.
@@ -155,6 +196,10 @@ impl Scan {
                 *a += b;
             }
         }
+        // The later scan's triples go straight into the 64-bit pairs.
+        for (key, n) in later.triple_counts() {
+            fold(&mut self.small, key, n);
+        }
         self.other.merge_after(&later.other, self.last);
         if later.last != NO_PREVIOUS {
             self.last = later.last;
@@ -169,6 +214,14 @@ impl Default for Scan {
     }
 }
 
+/// Adds `n` triples with key `a << 10 | b << 5 | c` to the pairs table
+/// `small`: n pairs (a, b) and n pairs (b, c).
+fn fold(small: &mut [u64], key: usize, n: u64) {
+    let (a, b, c) = (key >> 10, key >> 5 & 0x1F, key & 0x1F);
+    small[a * SMALL + b] += n;
+    small[b * SMALL + c] += n;
+}
+
 /// Counts the pair (prev, face): in `small` when both are below [`SMALL`].
 #[inline]
 pub(super) fn pair(small: &mut [u64; SMALL * SMALL], other: &mut PairCounts, prev: u32, face: u32) {
@@ -176,5 +229,43 @@ pub(super) fn pair(small: &mut [u64; SMALL * SMALL], other: &mut PairCounts, pre
         small[prev as usize * SMALL + face as usize] += 1;
     } else {
         other.add(prev, face);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The AVX-512 tier's triples are pairs: as counted, after being folded
+    /// into the 64-bit table (as before a 32-bit counter could wrap), and
+    /// when a later scan's triples are appended.
+    #[test]
+    fn triples_count_as_their_two_pairs() {
+        let key = |a: usize, b: usize, c: usize| a << 10 | b << 5 | c;
+        let mut scan = Scan::new();
+        scan.triples = vec![0; 1 << 16];
+        scan.triples[key(1, 2, 3)] = 5;
+        scan.triples[key(3, 3, 1)] = 2;
+        // The scratch slot is never a count.
+        scan.triples[1 << 15] = 99;
+        scan.small[3 * SMALL + 1] = 1;
+        let want = vec![((1, 2), 5), ((2, 3), 5), ((3, 1), 3), ((3, 3), 2)];
+        assert_eq!(scan.pairs().entries(), want);
+        scan.after_triples(10);
+        assert_eq!(scan.triples[key(1, 2, 3)], 5, "nothing to fold yet");
+        scan.after_triples(usize::MAX / 2);
+        assert_eq!(scan.triples[key(1, 2, 3)], 0, "folded");
+        assert_eq!(scan.pairs().entries(), want);
+        let mut first = Scan::new();
+        first.append(&scan);
+        first.append(&scan);
+        let doubled: Vec<_> = want.iter().map(|&(p, n)| (p, 2 * n)).collect();
+        assert_eq!(first.pairs().entries(), doubled);
+        let mut later = Scan::new();
+        later.triples = vec![0; 1 << 16];
+        later.triples[key(1, 2, 3)] = 5;
+        let mut earlier = Scan::new();
+        earlier.append(&later);
+        assert_eq!(earlier.pairs().entries(), vec![((1, 2), 5), ((2, 3), 5)]);
     }
 }

@@ -1,11 +1,15 @@
-//! The CPU dispatch: the scanners run compiled for Haswell and later where
-//! the CPU has those features, and for the x86_64 baseline (or the target's
-//! own baseline) elsewhere; a property test checks that both builds agree.
+//! The CPU dispatch: the scanners run compiled for AVX-512 VBMI2 (Ice Lake
+//! and later, with the wide short-line tier of `avx512.rs`), or for Haswell
+//! and later, where the CPU has those features, and for the x86_64 baseline
+//! (or the target's own baseline) elsewhere; a property test checks that
+//! the builds agree.
 
+#[cfg(target_arch = "x86_64")]
+use super::avx512;
 use super::columns::scan_columns;
-use super::counts::Scan;
-use super::lines::scan;
-use super::plan::Plan;
+use super::counts::{Scan, SMALL};
+use super::lines::{scan, scan_with, ShortLines};
+use super::plan::{Limits, Plan};
 
 /// Scans with `plan`: [`scan`] for one-column logs, [`scan_columns`]
 /// otherwise.
@@ -15,6 +19,11 @@ use super::plan::Plan;
 /// compares and one-instruction bit clearing and counting take a d20 line
 /// from about 21 instructions to 18 (callgrind). The answers are the same.
 pub fn scan_plan(bytes: &[u8], plan: Plan, acc: &mut Scan) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(wide) = Avx512::detect() {
+        // SAFETY: `detect` found every feature the function is compiled for.
+        return unsafe { scan_plan_avx512(bytes, plan, acc, wide) };
+    }
     #[cfg(target_arch = "x86_64")]
     if haswell() {
         // SAFETY: the CPU has every feature the function is compiled for.
@@ -38,6 +47,63 @@ fn haswell() -> bool {
 #[target_feature(enable = "avx2,bmi1,bmi2,lzcnt,popcnt")]
 fn scan_plan_haswell(bytes: &[u8], plan: Plan, acc: &mut Scan) -> usize {
     scan_plan_baseline(bytes, plan, acc)
+}
+
+/// The wide short-line tier of `avx512.rs`. A value exists only once
+/// [`Avx512::detect`] has found the CPU's features, which is what makes
+/// calling the tier safe.
+#[cfg(target_arch = "x86_64")]
+#[derive(Debug, Clone, Copy)]
+struct Avx512 {
+    _checked: (),
+}
+
+#[cfg(target_arch = "x86_64")]
+impl Avx512 {
+    /// The tier, when the CPU has AVX-512 VBMI2 and Haswell's features.
+    fn detect() -> Option<Self> {
+        (haswell() && avx512::available()).then_some(Avx512 { _checked: () })
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+impl ShortLines for Avx512 {
+    #[inline(always)]
+    fn short_lines(
+        self,
+        bytes: &[u8],
+        pos: usize,
+        limits: Limits,
+        prev: &mut u32,
+        small: &mut [u64; SMALL * SMALL],
+        triples: &mut Vec<u32>,
+    ) -> Option<(usize, u64)> {
+        if triples.is_empty() {
+            *triples = vec![0; avx512::TRIPLES];
+        }
+        let triples = triples.as_mut_slice().try_into().ok()?;
+        let limits = avx512::byte_limits(limits);
+        // SAFETY: `self` exists only on a CPU with the tier's features.
+        unsafe { avx512::short_lines(bytes, pos, limits, prev, small, triples) }
+    }
+}
+
+/// [`scan_plan_baseline`] compiled for AVX-512 VBMI2, with the wide tier.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(
+    enable = "avx2,bmi1,bmi2,lzcnt,popcnt,avx512f,avx512bw,avx512vbmi,avx512vbmi2,avx512vl"
+)]
+fn scan_plan_avx512(bytes: &[u8], plan: Plan, acc: &mut Scan, wide: Avx512) -> usize {
+    match plan.columns {
+        None => {
+            let consumed = scan_with(bytes, plan.limits, acc, wide);
+            acc.after_triples(consumed);
+            consumed
+        }
+        // The multi-column scanner gains nothing from AVX-512 (it ran
+        // slower built for it): the Haswell build.
+        Some(_) => scan_plan_haswell(bytes, plan, acc),
+    }
 }
 
 #[inline(always)]
@@ -68,9 +134,48 @@ mod builds {
         proptest::collection::vec(line, 0..400).prop_map(|l| (l.join("\n") + "\n").into_bytes())
     }
 
+    /// Long runs of one- and two-digit lines (whole 64-byte blocks of
+    /// them, the wide tier's case), with now and then a line it must
+    /// decline: blank, padded, three digits, a carriage return, a letter.
+    fn short_runs() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![Just(6u32), Just(20), Just(31), Just(32), Just(99)].prop_flat_map(|top| {
+            let line = prop_oneof![
+                300 => (1..=top).prop_map(|face| face.to_string()),
+                3 => Just(String::new()),
+                1 => "0[0-9]",
+                1 => "[1-9][0-9]{2}",
+                1 => prop_oneof![Just("0"), Just("4\r"), Just("x"), Just("\0")].prop_map(String::from),
+            ];
+            proptest::collection::vec(line, 0..1500).prop_map(|l| (l.join("\n") + "\n").into_bytes())
+        })
+    }
+
+    /// The three scans of `bytes` with `plan` agree: baseline, Haswell and,
+    /// where the CPU has it, AVX-512.
+    fn builds_agree(bytes: &[u8], plan: Plan) -> Result<(), TestCaseError> {
+        let (mut a, mut b) = (Scan::new(), Scan::new());
+        let (ta, tb) = (
+            scan_plan_baseline(bytes, plan, &mut a),
+            // SAFETY: the callers assume haswell(): the CPU has the features.
+            unsafe { scan_plan_haswell(bytes, plan, &mut b) },
+        );
+        prop_assert_eq!(ta, tb);
+        prop_assert_eq!((a.last, a.lines), (b.last, b.lines));
+        prop_assert_eq!(a.pairs().entries(), b.pairs().entries());
+        if let Some(wide) = Avx512::detect() {
+            let mut c = Scan::new();
+            // SAFETY: `detect` found the features.
+            let tc = unsafe { scan_plan_avx512(bytes, plan, &mut c, wide) };
+            prop_assert_eq!(ta, tc);
+            prop_assert_eq!((a.last, a.lines), (c.last, c.lines));
+            prop_assert_eq!(a.pairs().entries(), c.pairs().entries());
+        }
+        Ok(())
+    }
+
     proptest! {
         #[test]
-        fn haswell_and_baseline_builds_agree(
+        fn the_builds_agree(
             bytes in lines(),
             columns in prop_oneof![
                 Just(None),
@@ -79,16 +184,16 @@ mod builds {
             max in prop_oneof![Just(20u32), Just(1_000_000)],
         ) {
             prop_assume!(haswell());
-            let plan = Plan { limits: Limits { min: 1, max }, columns };
-            let (mut a, mut b) = (Scan::new(), Scan::new());
-            let (ta, tb) = (
-                scan_plan_baseline(&bytes, plan, &mut a),
-                // SAFETY: prop_assume above: the CPU has the features.
-                unsafe { scan_plan_haswell(&bytes, plan, &mut b) },
-            );
-            prop_assert_eq!(ta, tb);
-            prop_assert_eq!((a.last, a.lines), (b.last, b.lines));
-            prop_assert_eq!(a.pairs().entries(), b.pairs().entries());
+            builds_agree(&bytes, Plan { limits: Limits { min: 1, max }, columns })?;
+        }
+
+        #[test]
+        fn the_builds_agree_on_runs_of_short_lines(
+            bytes in short_runs(),
+            (min, max) in prop_oneof![Just((1u32, 20u32)), Just((0, 31)), Just((1, 6)), Just((0, 1_000_000)), Just((10, 99))],
+        ) {
+            prop_assume!(haswell());
+            builds_agree(&bytes, Plan { limits: Limits { min, max }, columns: None })?;
         }
     }
 }

@@ -214,21 +214,65 @@ fn quad_run<const CHECK: bool>(
     pos - start
 }
 
+/// A wider tier for blocks of short lines, where the CPU has one: the
+/// contract of the portable tier's `short_lines` (lines of one or two
+/// digits ending in the 64 bytes at `pos`, `*prev` below [`SMALL`]; bytes
+/// and lines consumed, or `None` to leave the block to the portable tiers).
+pub trait ShortLines: Copy {
+    /// Counts a block of short lines, or declines it.
+    fn short_lines(
+        self,
+        bytes: &[u8],
+        pos: usize,
+        limits: Limits,
+        prev: &mut u32,
+        small: &mut [u64; SMALL * SMALL],
+        triples: &mut Vec<u32>,
+    ) -> Option<(usize, u64)>;
+}
+
+/// No wider tier: every block goes to the portable tiers.
+#[derive(Debug, Clone, Copy)]
+pub struct Portable;
+
+impl ShortLines for Portable {
+    #[inline(always)]
+    fn short_lines(
+        self,
+        _: &[u8],
+        _: usize,
+        _: Limits,
+        _: &mut u32,
+        _: &mut [u64; SMALL * SMALL],
+        _: &mut Vec<u32>,
+    ) -> Option<(usize, u64)> {
+        None
+    }
+}
+
 /// Scans whole lines of `bytes` into `acc` and returns how many bytes it
 /// consumed: all of them, or up to the start of the first line it does not
 /// take (see the module documentation). `bytes` should end with `\n`; a
 /// final line without one is left unconsumed.
 #[inline(always)]
 pub fn scan(bytes: &[u8], limits: Limits, acc: &mut Scan) -> usize {
+    scan_with(bytes, limits, acc, Portable)
+}
+
+/// [`scan`], with `wide` tried first on blocks of short lines.
+#[inline(always)]
+pub fn scan_with(bytes: &[u8], limits: Limits, acc: &mut Scan, wide: impl ShortLines) -> usize {
     if acc.quads.is_empty() {
         acc.quads = vec![0; 1 << 16];
     }
     let Scan {
         small,
         quads,
+        triples,
         other,
         last,
         lines: total_lines,
+        unfolded: _,
     } = acc;
     // Fixed-size views: the indices below are provably in bounds, and the
     // counters cannot alias the scan's own fields.
@@ -278,8 +322,19 @@ pub fn scan(bytes: &[u8], limits: Limits, acc: &mut Scan) -> usize {
             lines += 4;
             continue;
         }
-        // Blocks of short lines, as long as they come.
+        // Blocks of short lines, as long as they come: the wide tier's
+        // first, then the portable one's (which takes a block the wide tier
+        // declines up to its first bad line).
         let from = pos;
+        while let Some((consumed, block_lines)) =
+            wide.short_lines(bytes, pos, limits, &mut prev, small, triples)
+        {
+            pos += consumed;
+            lines += block_lines;
+            if consumed < 64 - 3 {
+                break;
+            }
+        }
         while let Some((consumed, block_lines)) = short_lines(bytes, pos, &short, &mut prev, small)
         {
             pos += consumed;

@@ -12,16 +12,22 @@
 //! - `masks.rs`: byte classes of a word or a 64-byte block as bit masks
 //!   (SSE2 on x86_64, a portable loop elsewhere);
 //! - `lines.rs`: [`scan`], the one-column scanner's five tiers;
+//! - `avx512.rs`: a sixth tier for blocks of short lines on CPUs with
+//!   AVX-512 VBMI2;
 //! - `columns.rs`: [`scan_columns`], the multi-column scanner;
 //! - `dispatch.rs`: [`scan_plan`], which picks the scanner for the plan and
 //!   the build for the CPU;
 //! - `drive.rs`: [`scan_reader`] and [`scan_file`], the only code here
 //!   that reads the input: as a stream, or a regular file on all cores.
 //!
-//! `unsafe` code lives in `masks.rs` (SIMD intrinsics) and `dispatch.rs`
-//! (calling the Haswell build after checking the CPU), and nowhere else in
+//! `unsafe` code lives in `masks.rs` and `avx512.rs` (SIMD intrinsics),
+//! `dispatch.rs` (calling the Haswell and AVX-512 builds after checking the
+//! CPU) and `drive.rs` (mapping a file into memory), and nowhere else in
 //! diceml.
 
+#[cfg(target_arch = "x86_64")]
+#[allow(unsafe_code)]
+mod avx512;
 mod columns;
 mod counts;
 #[allow(unsafe_code)]
