@@ -116,7 +116,7 @@ pub enum Command {
     /// pass/fail at --alpha (default 0.01, the regulations' 99%), and one
     /// family-wise decision with Holm's correction across the battery (per
     /// group under --by): frequency (two-sided: too uniform fails too),
-    /// serial pairs, runs up, gap, poker, coupon collector, permutation,
+    /// serial pairs, runs up and down, gap, poker, coupon collector, permutation,
     /// serial correlation at lags 1..L and drift over blocks. Reads the
     /// same roll logs as fit, in order; prints each input's SHA-256.
     #[command(

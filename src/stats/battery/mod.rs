@@ -4,7 +4,7 @@
 //!
 //! - [`frequency`]: Pearson's χ² on the face counts, two-sided;
 //! - [`serial`]: χ² on non-overlapping consecutive pairs (Knuth's test B);
-//! - [`runs`]: runs up, with Knuth's covariance matrix (test G), ties
+//! - [`runs`]: the number of runs up and down (Levene & Wolfowitz), ties
 //!   broken by a fixed, documented jitter;
 //! - [`gap`]: gaps between rolls in the lower half of the faces (test C);
 //! - [`poker`]: distinct faces in hands of 5 (the partition test, D);
