@@ -19,7 +19,9 @@ independently of diceml:
 - permutation: the law of the 13 weak orderings by enumerating all k^3
   triples;
 - serial_correlation: statsmodels.stats.diagnostic.acorr_ljungbox;
-- drift: scipy.stats.chi2_contingency(correction=False) on the blocks.
+- drift: scipy.stats.chi2_contingency(correction=False) on the blocks,
+  cut by the documented rule (blocks of the smallest ceil(5k)*2^j rolls
+  that makes at most B of them, the remainder joining the last).
 
 Run from the repository root:  python3 tests/golden/audit_golden.py
 """
@@ -215,11 +217,16 @@ def serial_correlation(x, lags):
 
 
 def drift(x, k, blocks):
-    b = max(1, min(blocks, int(len(x) // (MIN_EXPECTED * k))))
-    size = len(x) // b
+    # Blocks of c rolls, c the smallest ceil(5k)*2^j with floor(n/c) <= B;
+    # floor(n/c) blocks, the remainder joining the last.
+    n = len(x)
+    c = math.ceil(MIN_EXPECTED * k)
+    while n // c > blocks:
+        c *= 2
+    b = max(1, n // c)
     table = np.zeros((b, k), dtype=np.int64)
     for i, v in enumerate(x):
-        table[min(i // size, b - 1), v] += 1
+        table[min(i // c, b - 1), v] += 1
     table = table[:, table.sum(axis=0) > 0]
     r = stats.chi2_contingency(table, correction=False)
     return float(r.statistic), int(r.dof), float(r.pvalue)
