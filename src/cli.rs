@@ -116,9 +116,12 @@ pub enum Command {
     /// pass/fail at --alpha (default 0.01, the regulations' 99%), and one
     /// family-wise decision with Holm's correction across the battery (per
     /// group under --by): frequency (two-sided: too uniform fails too),
-    /// serial pairs, runs up, gap, poker, coupon collector, permutation,
+    /// serial pairs, runs up and down, gap, poker, coupon collector, permutation,
     /// serial correlation at lags 1..L and drift over blocks. Reads the
-    /// same roll logs as fit, in order; prints each input's SHA-256.
+    /// same roll logs as fit, in order, in one pass and constant memory
+    /// (named files are read twice when the die is not declared; standard
+    /// input without --faces/--labels keeps its rolls, 4 bytes each);
+    /// prints each input's SHA-256.
     #[command(
         after_help = AUDIT_EXAMPLES,
         mut_arg("counts", |a| a.hide(true)),
@@ -362,8 +365,9 @@ pub struct AuditArgs {
     #[arg(long, value_name = "L", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=1000))]
     pub lags: u64,
 
-    /// The drift test cuts the log into at most B consecutive blocks (fewer
-    /// when a block would expect under 5 of a face).
+    /// The drift test cuts the log into at most B consecutive blocks: of c
+    /// rolls, c the smallest 5k·2^j with at most B blocks (each expects 5
+    /// of a face), the remainder joining the last.
     #[arg(long, value_name = "B", default_value_t = 10, value_parser = clap::value_parser!(u64).range(2..=10_000))]
     pub blocks: u64,
 

@@ -253,10 +253,12 @@ pub const DESIGN_RANK_TOL: f64 = 1e-10;
 /// categories is skipped. Below it the χ² reference misstates the tail.
 pub const MIN_EXPECTED: f64 = 5.0;
 
-/// The fewest rolls the runs-up test takes: Knuth (§3.3.2 G) asks for
-/// n ≥ 4000 before his V is referred to χ²(6); below it the covariance
-/// terms of order 1/n he drops are too large.
-pub const RUNS_MIN_ROLLS: u64 = 4000;
+/// The fewest rolls the runs up and down test takes: its count R is
+/// referred to the normal law, whose error in the tails shrinks like
+/// 1/√n (R − 1 is a sum of n − 2 two-dependent turning-point indicators);
+/// NIST SP 800-22 asks n ≥ 100 of its runs test, and the battery's other
+/// tests need more rolls than that anyway.
+pub const RUNS_MIN_ROLLS: u64 = 100;
 
 /// The fewest rolls the Ljung–Box test of serial correlation takes (Box &
 /// Jenkins's rule of at least 50 observations for autocorrelations):

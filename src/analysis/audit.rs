@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::dataset::Dataset;
 use crate::stats::adjust::{adjust, Adjust};
-use crate::stats::battery::{self, drift, gap, permutation, poker, runs, Outcome};
+use crate::stats::battery::{gap, permutation, poker, runs, Battery, Outcome};
 
 /// What the battery is run with.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -139,15 +139,35 @@ pub struct InputDigest {
 /// order; `by` says the groups come from `--by`.
 pub fn audit(data: &Dataset, by: bool, options: &AuditOptions) -> Result<AuditReport> {
     let k = data.faces.len();
-    let mut groups = Vec::with_capacity(data.groups.len());
+    let mut batteries = Vec::with_capacity(data.groups.len());
     for group in &data.groups {
         let Some(rolls) = &group.rolls else {
             bail!("a count table has no order to audit: give the roll log");
         };
-        let mut audit = battery(rolls, k, options);
-        audit.group = group.name.clone();
-        groups.push(audit);
+        let mut battery = Battery::new(k, options.lags, options.blocks);
+        battery.push(rolls);
+        batteries.push((group.name.clone(), battery));
     }
+    Ok(report(data, batteries, by, options))
+}
+
+/// The report of batteries that took every roll of their groups (in the
+/// order of `data.groups`, named as there): `data` gives the faces and n.
+pub fn report(
+    data: &Dataset,
+    batteries: Vec<(Option<String>, Battery)>,
+    by: bool,
+    options: &AuditOptions,
+) -> AuditReport {
+    let k = data.faces.len();
+    let mut groups: Vec<GroupAudit> = batteries
+        .into_iter()
+        .map(|(name, b)| {
+            let mut audit = finish(&b, options);
+            audit.group = name;
+            audit
+        })
+        .collect();
     let pass = groups.iter().all(|g| g.pass);
     let parameters = Parameters {
         alpha: options.alpha,
@@ -165,7 +185,7 @@ pub fn audit(data: &Dataset, by: bool, options: &AuditOptions) -> Result<AuditRe
         let whole = groups.pop();
         (whole.as_ref().map(|w| w.tests.clone()), whole, None)
     };
-    Ok(AuditReport {
+    AuditReport {
         version: env!("CARGO_PKG_VERSION"),
         inputs: Vec::new(),
         n: data.groups.iter().map(|g| g.n).sum(),
@@ -176,13 +196,14 @@ pub fn audit(data: &Dataset, by: bool, options: &AuditOptions) -> Result<AuditRe
         groups,
         pass,
         whole,
-    })
+    }
 }
 
-/// The battery on one sequence of face indices in `0..k`.
-pub fn battery(rolls: &[u32], k: usize, options: &AuditOptions) -> GroupAudit {
-    let blocks = drift::block_counts(rolls, k, options.blocks);
-    let outcomes = battery::run(rolls, k, options.lags, options.blocks);
+/// The tests of a battery that took every roll of one group (or the whole
+/// log), Holm's correction across them, and the decision.
+pub fn finish(battery: &Battery, options: &AuditOptions) -> GroupAudit {
+    let blocks = battery.blocks();
+    let outcomes = battery.finish();
     let ran: Vec<f64> = outcomes
         .iter()
         .filter_map(|(_, o)| o.tested().map(|t| t.p_value))
@@ -217,13 +238,10 @@ pub fn battery(rolls: &[u32], k: usize, options: &AuditOptions) -> GroupAudit {
             .iter()
             .filter_map(|t| t.p_adjusted)
             .all(|p| p >= options.alpha);
-    let mut counts = vec![0u64; k];
-    for &x in rolls {
-        counts[x as usize] += 1;
-    }
+    let counts = battery.counts().to_vec();
     GroupAudit {
         group: None,
-        n: rolls.len() as u64,
+        n: counts.iter().sum(),
         counts,
         tests,
         pass,

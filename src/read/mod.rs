@@ -47,6 +47,7 @@ use jsonl::{Fields, JsonLines, Row};
 use layout::{scan_limits, Layout};
 pub use options::{ColumnSpec, Dialect, InputFormat, LabelSet, ReadOptions};
 use records::{MalformedRecord, Record, RecordReader};
+pub use tally::RollSink;
 use tally::Tally;
 
 /// A callback told how many bytes were read, a block at a time (for a
@@ -304,9 +305,25 @@ impl Reader {
         general_path(&mut reader, &layout, &source, tally)
     }
 
+    /// Hands every roll, in order, to `sink` as it is read (a slice at a
+    /// time, with its group's index in first-seen order and the rolls'
+    /// domain slots: a face's index plus [`Reader::first_slot`]) instead
+    /// of keeping it; the dataset's `rolls` are then empty. The rolls are
+    /// read by the general path.
+    pub fn stream_rolls(&mut self, sink: RollSink) {
+        self.options.keep_rolls = true;
+        self.tally.stream_rolls(sink);
+    }
+
+    /// The domain slot of the first face of the die so far.
+    pub fn first_slot(&self) -> usize {
+        self.tally.domain().first_slot()
+    }
+
     /// The dataset of everything read; an error when no roll was counted,
     /// unless `allow_empty` (then the dataset has no faces and no groups).
-    pub fn finish(self, allow_empty: bool) -> Result<Dataset> {
+    pub fn finish(mut self, allow_empty: bool) -> Result<Dataset> {
+        self.tally.flush_rolls();
         self.tally.check_far_beyond()?;
         self.tally.finish(allow_empty)
     }

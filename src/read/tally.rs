@@ -3,6 +3,7 @@
 //! they are a [`Dataset`].
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use anyhow::{bail, Result};
 
@@ -23,6 +24,23 @@ struct GroupTally {
     rolls: Vec<u32>,
 }
 
+/// Where kept rolls go as they are read, a slice at a time: told the
+/// group's index (in first-seen order) and the rolls' domain slots.
+#[derive(Clone)]
+pub struct RollSink(pub Arc<Mutex<SinkFn>>);
+
+/// What a [`RollSink`] calls.
+pub type SinkFn = dyn FnMut(usize, &[u32]) + Send;
+
+impl std::fmt::Debug for RollSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RollSink")
+    }
+}
+
+/// Kept rolls handed to a [`RollSink`] once a group holds this many.
+const SINK_BATCH: usize = 1 << 16;
+
 /// How many skipped rows are quoted in [`Skipped::examples`].
 pub const SKIPPED_EXAMPLES: usize = 10;
 
@@ -32,6 +50,8 @@ pub struct Tally {
     domain: Domain,
     skip_invalid: bool,
     keep_rolls: bool,
+    /// Where kept rolls go as they are read, instead of staying.
+    sink: Option<RollSink>,
     /// The group and slot of the roll the last [`Tally::add`] counted, until
     /// [`Tally::take_last_roll`] takes it.
     last_roll: Option<(usize, u32)>,
@@ -54,6 +74,7 @@ impl Tally {
             domain,
             skip_invalid,
             keep_rolls: false,
+            sink: None,
             last_roll: None,
             groups: Vec::new(),
             group_index: HashMap::new(),
@@ -68,6 +89,27 @@ impl Tally {
     /// Keeps every group's rolls in order from now on.
     pub fn keep_rolls(&mut self) {
         self.keep_rolls = true;
+    }
+
+    /// Keeps every group's rolls from now on only until `sink` takes them,
+    /// [`SINK_BATCH`] at a time (and the rest on [`Tally::flush_rolls`]).
+    pub fn stream_rolls(&mut self, sink: RollSink) {
+        self.keep_rolls = true;
+        self.sink = Some(sink);
+    }
+
+    /// Hands every kept roll to the sink, if there is one.
+    pub fn flush_rolls(&mut self) {
+        let Some(sink) = &self.sink else {
+            return;
+        };
+        let mut sink = sink.0.lock().unwrap_or_else(PoisonError::into_inner);
+        for (i, g) in self.groups.iter_mut().enumerate() {
+            if !g.rolls.is_empty() {
+                sink(i, &g.rolls);
+                g.rolls.clear();
+            }
+        }
     }
 
     /// The group index and face slot of the roll last counted, once: a
@@ -178,6 +220,13 @@ impl Tally {
             g.prev = slot;
             if self.keep_rolls {
                 g.rolls.push(slot);
+                if g.rolls.len() >= SINK_BATCH {
+                    if let Some(sink) = &self.sink {
+                        let mut sink = sink.0.lock().unwrap_or_else(PoisonError::into_inner);
+                        sink(index_of_group, &g.rolls);
+                        g.rolls.clear();
+                    }
+                }
             }
             self.last_roll = Some((index_of_group, slot));
         }

@@ -9,9 +9,9 @@ independently of diceml:
 
 - frequency: scipy.stats.chisquare, two-sided p = 2 min(sf, cdf);
 - serial: non-overlapping pairs, scipy.stats.chisquare;
-- runs: Knuth's runs-up V (TAOCP 2, 3.3.2 G; a_ij and b_i as printed) on
-  the rolls with ties ordered by SplitMix64 from diceml's documented seed,
-  scipy.stats.chi2.sf;
+- runs: the number R of runs up and down of the rolls with ties ordered
+  by SplitMix64 from diceml's documented seed, z against Levene &
+  Wolfowitz's mean and variance, two-sided scipy.stats.norm.sf;
 - gap: the geometric law, pooled as documented, scipy.stats.chisquare;
 - poker: the law of distinct faces by enumerating all k^5 hands;
 - coupon_collector: Knuth's k!/k^r S(r-1, k-1) in exact fractions (the
@@ -19,7 +19,9 @@ independently of diceml:
 - permutation: the law of the 13 weak orderings by enumerating all k^3
   triples;
 - serial_correlation: statsmodels.stats.diagnostic.acorr_ljungbox;
-- drift: scipy.stats.chi2_contingency(correction=False) on the blocks.
+- drift: scipy.stats.chi2_contingency(correction=False) on the blocks,
+  cut by the documented rule (blocks of the smallest ceil(5k)*2^j rolls
+  that makes at most B of them, the remainder joining the last).
 
 Run from the repository root:  python3 tests/golden/audit_golden.py
 """
@@ -116,30 +118,15 @@ def serial(x, k):
     return chisq(counts, [1 / (k * k)] * (k * k))
 
 
-A = [[4529.4, 9044.9, 13568, 18091, 22615, 27892],
-     [9044.9, 18097, 27139, 36187, 45234, 55789],
-     [13568, 27139, 40721, 54281, 67852, 83685],
-     [18091, 36187, 54281, 72414, 90470, 111580],
-     [22615, 45234, 67852, 90470, 113262, 139476],
-     [27892, 55789, 83685, 111580, 139476, 172860]]
-B = [1 / 6, 5 / 24, 11 / 120, 19 / 720, 29 / 5040, 1 / 840]
-
-
 def runs(x):
+    # Runs up and down of the jittered rolls: one more than the turning
+    # points; E = (2n-1)/3, Var = (16n-29)/90 (Levene & Wolfowitz 1944).
     y = [(int(v), splitmix(i)) for i, v in enumerate(x)]
-    c = [0] * 6
-    length = 1
-    for i in range(1, len(y)):
-        if y[i] < y[i - 1]:
-            c[min(length, 6) - 1] += 1
-            length = 1
-        else:
-            length += 1
-    c[min(length, 6) - 1] += 1
+    ups = [y[i + 1] > y[i] for i in range(len(y) - 1)]
+    r = 1 + sum(1 for a, b in zip(ups, ups[1:]) if a != b)
     n = len(x)
-    d = np.array(c) - n * np.array(B)
-    v = float(d @ np.array(A) @ d) / (n - 6)
-    return v, 6, float(stats.chi2.sf(v, 6))
+    z = (r - (2 * n - 1) / 3) / math.sqrt((16 * n - 29) / 90)
+    return z * z, 1, float(2 * stats.norm.sf(abs(z)))
 
 
 def gap(x, k):
@@ -230,11 +217,16 @@ def serial_correlation(x, lags):
 
 
 def drift(x, k, blocks):
-    b = max(1, min(blocks, int(len(x) // (MIN_EXPECTED * k))))
-    size = len(x) // b
+    # Blocks of c rolls, c the smallest ceil(5k)*2^j with floor(n/c) <= B;
+    # floor(n/c) blocks, the remainder joining the last.
+    n = len(x)
+    c = math.ceil(MIN_EXPECTED * k)
+    while n // c > blocks:
+        c *= 2
+    b = max(1, n // c)
     table = np.zeros((b, k), dtype=np.int64)
     for i, v in enumerate(x):
-        table[min(i // size, b - 1), v] += 1
+        table[min(i // c, b - 1), v] += 1
     table = table[:, table.sum(axis=0) > 0]
     r = stats.chi2_contingency(table, correction=False)
     return float(r.statistic), int(r.dof), float(r.pvalue)

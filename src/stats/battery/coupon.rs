@@ -48,48 +48,95 @@ pub fn probabilities(k: usize, m: u64) -> Vec<f64> {
     }
 }
 
-/// Knuth's coupon collector's test (§3.3.2 E): the log is cut into
-/// consecutive segments, each ending at the roll that completes the set of
-/// k faces (an incomplete last segment is dropped); Pearson's χ² of the
-/// segment lengths k, k + 1, …, t − 1 and ≥ t against [`probabilities`],
-/// adjacent lengths pooled to 5 expected; df = categories − 1. Skipped when
-/// k < 2 or the segments are too few.
-pub fn coupon(rolls: &[u32], k: usize) -> Outcome {
-    if k < 2 {
-        return Outcome::Skipped("a die with one face completes every roll".into());
-    }
-    if k > MAX_FACES {
-        return Outcome::Skipped(format!(
-            "a die of more than {MAX_FACES} faces collects too slowly for this test"
-        ));
-    }
-    let mut lengths: Vec<u64> = Vec::new();
-    let mut seen = vec![false; k];
-    let (mut distinct, mut r) = (0usize, 0usize);
-    for &x in rolls {
-        r += 1;
-        if !seen[x as usize] {
-            seen[x as usize] = true;
-            distinct += 1;
-            if distinct == k {
-                let j = r - k;
-                if lengths.len() <= j {
-                    lengths.resize(j + 1, 0);
-                }
-                lengths[j] += 1;
-                seen.iter_mut().for_each(|s| *s = false);
-                (distinct, r) = (0, 0);
-            }
+/// The segments so far.
+#[derive(Debug, Clone)]
+pub struct Coupon {
+    k: usize,
+    /// The faces seen in the current segment (empty when the test cannot
+    /// run on this die).
+    seen: Vec<bool>,
+    distinct: usize,
+    /// The current segment's length so far.
+    r: usize,
+    /// The count of each segment length k + j, by j.
+    lengths: Vec<u64>,
+}
+
+impl Coupon {
+    /// No rolls yet, of a die of `k` faces.
+    pub fn new(k: usize) -> Self {
+        Coupon {
+            k,
+            seen: if (2..=MAX_FACES).contains(&k) {
+                vec![false; k]
+            } else {
+                Vec::new()
+            },
+            distinct: 0,
+            r: 0,
+            lengths: Vec::new(),
         }
     }
-    let m: u64 = lengths.iter().sum();
-    let probs = probabilities(k, m);
-    let last = probs.len() - 1;
-    let mut counts: Vec<u64> = (0..last)
-        .map(|j| lengths.get(j).copied().unwrap_or(0))
-        .collect();
-    counts.push(lengths.iter().skip(last).sum());
-    chi2_ordered(&counts, &probs, "segments")
+
+    /// Takes the next rolls.
+    pub fn push(&mut self, rolls: &[u32]) {
+        if self.seen.is_empty() {
+            return;
+        }
+        let k = self.k;
+        let (mut distinct, mut r) = (self.distinct, self.r);
+        for &x in rolls {
+            r += 1;
+            if !self.seen[x as usize] {
+                self.seen[x as usize] = true;
+                distinct += 1;
+                if distinct == k {
+                    let j = r - k;
+                    if self.lengths.len() <= j {
+                        self.lengths.resize(j + 1, 0);
+                    }
+                    self.lengths[j] += 1;
+                    self.seen.iter_mut().for_each(|s| *s = false);
+                    (distinct, r) = (0, 0);
+                }
+            }
+        }
+        (self.distinct, self.r) = (distinct, r);
+    }
+
+    /// Knuth's coupon collector's test (§3.3.2 E): the log is cut into
+    /// consecutive segments, each ending at the roll that completes the set
+    /// of k faces (an incomplete last segment is dropped); Pearson's χ² of
+    /// the segment lengths k, k + 1, …, t − 1 and ≥ t against
+    /// [`probabilities`], adjacent lengths pooled to 5 expected; df =
+    /// categories − 1. Skipped when k < 2 or the segments are too few.
+    pub fn finish(&self) -> Outcome {
+        let k = self.k;
+        if k < 2 {
+            return Outcome::Skipped("a die with one face completes every roll".into());
+        }
+        if k > MAX_FACES {
+            return Outcome::Skipped(format!(
+                "a die of more than {MAX_FACES} faces collects too slowly for this test"
+            ));
+        }
+        let lengths = &self.lengths;
+        let m: u64 = lengths.iter().sum();
+        let probs = probabilities(k, m);
+        let last = probs.len() - 1;
+        let mut counts: Vec<u64> = (0..last)
+            .map(|j| lengths.get(j).copied().unwrap_or(0))
+            .collect();
+        counts.push(lengths.iter().skip(last).sum());
+        chi2_ordered(&counts, &probs, "segments")
+    }
+}
+
+/// The coupon collector's test on `rolls` ([`Coupon::finish`]).
+pub fn coupon(rolls: &[u32], k: usize) -> Outcome {
+    let mut acc = Coupon::new(k);
+    acc.push(rolls);
+    acc.finish()
 }
 
 #[cfg(test)]

@@ -3,18 +3,100 @@
 use super::Outcome;
 use crate::stats::contingency;
 
-/// The face counts of consecutive blocks of the log: at most `blocks`
-/// blocks of ⌊n/B⌋ rolls (the remainder joins the last), with B reduced so
-/// that each block expects at least 5 of each face (⌊n/B⌋/k ≥ 5).
-pub fn block_counts(rolls: &[u32], k: usize, blocks: usize) -> Vec<Vec<u64>> {
-    let most = (rolls.len() as f64 / (super::MIN_EXPECTED * k as f64)).floor() as usize;
-    let b = blocks.min(most).max(1);
-    let size = rolls.len() / b;
-    let mut table = vec![vec![0u64; k]; b];
-    for (i, &x) in rolls.iter().enumerate() {
-        table[(i / size.max(1)).min(b - 1)][x as usize] += 1;
+/// The face counts of consecutive blocks of the log, kept as the rolls
+/// stream in, without knowing n in advance.
+///
+/// The rule: blocks hold c rolls, c the smallest c₀·2^j (c₀ = ⌈5k⌉, so that
+/// a block expects at least 5 of each face) with ⌊n/c⌋ ≤ B; there are
+/// B' = ⌊n/c⌋ blocks, the remainder (fewer than c rolls) joining the last.
+/// B' is at most B and, once n ≥ (B + 1)c₀, at least ⌈B/2⌉. Streaming
+/// reaches it by filling blocks of c₀ and, each time a (B + 1)-th block
+/// fills, merging neighbours two by two (an odd last block stays open,
+/// half full, at the doubled size), so it holds at most B + 1 rows of k
+/// counts however long the log.
+#[derive(Debug, Clone)]
+pub struct Blocks {
+    k: usize,
+    most: usize,
+    /// The rolls a full block holds (c).
+    size: u64,
+    full: Vec<Vec<u64>>,
+    open: Vec<u64>,
+    /// Rolls in the open block.
+    filling: u64,
+}
+
+impl Blocks {
+    /// No rolls yet, of a die of `k` faces, in at most `blocks` blocks.
+    pub fn new(k: usize, blocks: usize) -> Self {
+        Blocks {
+            k,
+            most: blocks.max(1),
+            size: (super::MIN_EXPECTED * k as f64).ceil().max(1.0) as u64,
+            full: Vec::new(),
+            open: vec![0; k],
+            filling: 0,
+        }
     }
-    table
+
+    /// Takes the next rolls.
+    pub fn push(&mut self, mut rolls: &[u32]) {
+        while !rolls.is_empty() {
+            let take = ((self.size - self.filling) as usize).min(rolls.len());
+            for &x in &rolls[..take] {
+                self.open[x as usize] += 1;
+            }
+            self.filling += take as u64;
+            rolls = &rolls[take..];
+            if self.filling == self.size {
+                self.close();
+            }
+        }
+    }
+
+    /// Closes the full open block, merging neighbours when there are more
+    /// than B.
+    fn close(&mut self) {
+        let open = std::mem::replace(&mut self.open, vec![0; self.k]);
+        self.full.push(open);
+        self.filling = 0;
+        if self.full.len() <= self.most {
+            return;
+        }
+        let rows = std::mem::take(&mut self.full);
+        let mut rows = rows.into_iter();
+        while let Some(mut a) = rows.next() {
+            match rows.next() {
+                Some(b) => {
+                    a.iter_mut().zip(&b).for_each(|(x, y)| *x += y);
+                    self.full.push(a);
+                }
+                None => {
+                    self.filling = self.size;
+                    self.open = a;
+                }
+            }
+        }
+        self.size *= 2;
+    }
+
+    /// The table: the full blocks, the open one's rolls joining the last
+    /// (alone when no block is full).
+    pub fn table(&self) -> Vec<Vec<u64>> {
+        let mut table = self.full.clone();
+        match table.last_mut() {
+            Some(last) => last.iter_mut().zip(&self.open).for_each(|(x, y)| *x += y),
+            None => table.push(self.open.clone()),
+        }
+        table
+    }
+}
+
+/// The face counts of consecutive blocks of `rolls` ([`Blocks`]).
+pub fn block_counts(rolls: &[u32], k: usize, blocks: usize) -> Vec<Vec<u64>> {
+    let mut acc = Blocks::new(k, blocks);
+    acc.push(rolls);
+    acc.table()
 }
 
 /// Pearson's χ² test of homogeneity of the blocks' face counts
@@ -43,22 +125,48 @@ mod tests {
     use super::*;
 
     #[test]
-    fn blocks_shrink_to_what_the_log_supports() {
-        // n = 100, k = 2: at most 100/(5·2) = 10 blocks of 10.
-        let rolls: Vec<u32> = (0..100).map(|i| i % 2).collect();
-        let t = block_counts(&rolls, 2, 20);
+    fn blocks_double_until_at_most_b_remain() {
+        // k = 2: c₀ = 10. n = 100, B = 20: 10 blocks of 10.
+        let rolls: Vec<u32> = (0..1000).map(|i| i % 2).collect();
+        let t = block_counts(&rolls[..100], 2, 20);
         assert_eq!(t.len(), 10);
         assert!(t.iter().all(|row| row == &vec![5, 5]));
-        // The remainder joins the last block.
-        let t = block_counts(&rolls[..95], 2, 3);
+        // n = 95, B = 3: c = 40 (⌊95/20⌋ = 4 > 3, ⌊95/40⌋ = 2): two blocks,
+        // the remainder 15 joining the last.
+        let sizes = |t: Vec<Vec<u64>>| t.iter().map(|r| r.iter().sum()).collect::<Vec<u64>>();
+        assert_eq!(sizes(block_counts(&rolls[..95], 2, 3)), vec![40, 55]);
+        // n = 1000, B = 10: c = 160 (⌊1000/80⌋ = 12 > 10), six blocks.
         assert_eq!(
-            t.iter().map(|r| r.iter().sum::<u64>()).collect::<Vec<_>>(),
-            vec![31, 31, 33]
+            sizes(block_counts(&rolls, 2, 10)),
+            vec![160, 160, 160, 160, 160, 200]
         );
         assert!(matches!(
             drift(&block_counts(&rolls[..15], 2, 10)),
             Outcome::Skipped(_)
         ));
+    }
+
+    #[test]
+    fn streamed_blocks_follow_the_rule_for_every_n() {
+        // The streamed table against the rule computed from n, for every
+        // n up to 2,000 and chunks of 7.
+        let rolls: Vec<u32> = (0..2000u32).map(|i| (i * 7 + i / 3) % 3).collect();
+        for n in 0..rolls.len() {
+            let mut acc = Blocks::new(3, 4);
+            for chunk in rolls[..n].chunks(7) {
+                acc.push(chunk);
+            }
+            let mut c = 15;
+            while n / c > 4 {
+                c *= 2;
+            }
+            let b = (n / c).max(1);
+            let mut want = vec![vec![0u64; 3]; b];
+            for (i, &x) in rolls[..n].iter().enumerate() {
+                want[(i / c).min(b - 1)][x as usize] += 1;
+            }
+            assert_eq!(acc.table(), want, "n = {n}");
+        }
     }
 
     #[test]
@@ -68,7 +176,8 @@ mod tests {
         let Outcome::Tested(t) = drift(&block_counts(&rolls, 2, 10)) else {
             panic!("tested")
         };
-        assert_eq!(t.df, 9);
+        // Six blocks of 160 (the last 200): df = 5.
+        assert_eq!(t.df, 5);
         assert!(t.p_value < 1e-100);
     }
 }

@@ -5,34 +5,62 @@ use super::Outcome;
 use crate::stats::special::gamma_tails;
 use crate::stats::TestResult;
 
-/// Pearson's χ² of the counts of faces `0..k` in `rolls` against 1/k each,
-/// with a two-sided p-value (Knuth §3.3.2 A; ENT and the lab standards
-/// read a χ² below its 1st percentile as "too good" as well as above its
-/// 99th as too bad).
-///
-/// ```text
-/// X² = Σ_f (n_f − n/k)² / (n/k),   df = k − 1
-/// p  = min(1, 2 · min(P(χ²_df ≥ X²), P(χ²_df ≤ X²)))
-/// ```
-/// Both tails come from the regularised incomplete gamma function directly
-/// (never 1 − the other). Skipped when k < 2 or when n/k < 5.
+/// The face counts so far, of a die of k faces.
+#[derive(Debug, Clone)]
+pub struct Frequency {
+    counts: Vec<u64>,
+}
+
+impl Frequency {
+    /// No rolls yet.
+    pub fn new(k: usize) -> Self {
+        Frequency { counts: vec![0; k] }
+    }
+
+    /// Takes the next rolls.
+    pub fn push(&mut self, rolls: &[u32]) {
+        for &x in rolls {
+            self.counts[x as usize] += 1;
+        }
+    }
+
+    /// The count of each face.
+    pub fn counts(&self) -> &[u64] {
+        &self.counts
+    }
+
+    /// Pearson's χ² of the counts of faces `0..k` against 1/k each, with a
+    /// two-sided p-value (Knuth §3.3.2 A; ENT and the lab standards read a
+    /// χ² below its 1st percentile as "too good" as well as above its 99th
+    /// as too bad).
+    ///
+    /// ```text
+    /// X² = Σ_f (n_f − n/k)² / (n/k),   df = k − 1
+    /// p  = min(1, 2 · min(P(χ²_df ≥ X²), P(χ²_df ≤ X²)))
+    /// ```
+    /// Both tails come from the regularised incomplete gamma function
+    /// directly (never 1 − the other). Skipped when k < 2 or when n/k < 5.
+    pub fn finish(&self) -> Outcome {
+        let k = self.counts.len();
+        if k < 2 {
+            return Outcome::Skipped("a die with one face has no frequencies to test".into());
+        }
+        let n: u64 = self.counts.iter().sum();
+        if n as f64 / (k as f64) < super::MIN_EXPECTED {
+            return Outcome::Skipped(format!(
+                "{n} rolls expect fewer than {} of each of {k} faces",
+                super::MIN_EXPECTED
+            ));
+        }
+        Outcome::Tested(two_sided(&self.counts))
+    }
+}
+
+/// The frequency test on `rolls` ([`Frequency::finish`]).
 pub fn frequency(rolls: &[u32], k: usize) -> Outcome {
-    if k < 2 {
-        return Outcome::Skipped("a die with one face has no frequencies to test".into());
-    }
-    let n = rolls.len() as f64;
-    if n / (k as f64) < super::MIN_EXPECTED {
-        return Outcome::Skipped(format!(
-            "{} rolls expect fewer than {} of each of {k} faces",
-            rolls.len(),
-            super::MIN_EXPECTED
-        ));
-    }
-    let mut counts = vec![0u64; k];
-    for &x in rolls {
-        counts[x as usize] += 1;
-    }
-    Outcome::Tested(two_sided(&counts))
+    let mut acc = Frequency::new(k);
+    acc.push(rolls);
+    acc.finish()
 }
 
 /// The two-sided χ² test of `counts` against equal probabilities.

@@ -10,43 +10,77 @@ pub fn target(k: usize) -> usize {
     k / 2
 }
 
-/// Knuth's gap test (§3.3.2 C) with the target faces `0..h`, h = ⌊k/2⌋:
-/// the gap ending at each roll in the target is the number of rolls since
-/// the previous one (or since the start) that are not; the incomplete last
-/// gap is dropped.
-///
-/// ```text
-/// p = h/k,   P(gap = r) = p (1 − p)^r   (r = 0, 1, …, t − 1),   P(gap ≥ t) = (1 − p)^t
-/// ```
-/// with t the first length whose tail m (1 − p)^t expects fewer than 5 of
-/// the m gaps, and adjacent lengths pooled to 5 expected; Pearson's χ²,
-/// df = categories − 1. Skipped when k < 2 or there are too few gaps.
-pub fn gap(rolls: &[u32], k: usize) -> Outcome {
-    if k < 2 {
-        return Outcome::Skipped("a die with one face has no gaps".into());
-    }
-    let h = target(k) as u32;
-    let p = f64::from(h) / k as f64;
-    let mut gaps: Vec<u64> = Vec::new();
-    let mut r = 0usize;
-    for &x in rolls {
-        if x < h {
-            if gaps.len() <= r {
-                gaps.resize(r + 1, 0);
-            }
-            gaps[r] += 1;
-            r = 0;
-        } else {
-            r += 1;
+/// The gaps so far.
+#[derive(Debug, Clone)]
+pub struct Gap {
+    k: usize,
+    h: u32,
+    /// Rolls since the last one in the target.
+    r: usize,
+    /// The count of each gap length.
+    gaps: Vec<u64>,
+}
+
+impl Gap {
+    /// No rolls yet, of a die of `k` faces.
+    pub fn new(k: usize) -> Self {
+        Gap {
+            k,
+            h: target(k) as u32,
+            r: 0,
+            gaps: Vec::new(),
         }
     }
-    let m: u64 = gaps.iter().sum();
-    let (counts, probs) = categories(&gaps, m, p);
-    chi2_ordered(&counts, &probs, "gaps")
+
+    /// Takes the next rolls.
+    pub fn push(&mut self, rolls: &[u32]) {
+        let (h, mut r) = (self.h, self.r);
+        for &x in rolls {
+            if x < h {
+                if self.gaps.len() <= r {
+                    self.gaps.resize(r + 1, 0);
+                }
+                self.gaps[r] += 1;
+                r = 0;
+            } else {
+                r += 1;
+            }
+        }
+        self.r = r;
+    }
+
+    /// Knuth's gap test (§3.3.2 C) with the target faces `0..h`,
+    /// h = ⌊k/2⌋: the gap ending at each roll in the target is the number
+    /// of rolls since the previous one (or since the start) that are not;
+    /// the incomplete last gap is dropped.
+    ///
+    /// ```text
+    /// p = h/k,   P(gap = r) = p (1 − p)^r   (r = 0, 1, …, t − 1),   P(gap ≥ t) = (1 − p)^t
+    /// ```
+    /// with t the first length whose tail m (1 − p)^t expects fewer than 5
+    /// of the m gaps, and adjacent lengths pooled to 5 expected; Pearson's
+    /// χ², df = categories − 1. Skipped when k < 2 or there are too few
+    /// gaps.
+    pub fn finish(&self) -> Outcome {
+        if self.k < 2 {
+            return Outcome::Skipped("a die with one face has no gaps".into());
+        }
+        let p = f64::from(self.h) / self.k as f64;
+        let m: u64 = self.gaps.iter().sum();
+        let (counts, probs) = categories(&self.gaps, m, p);
+        chi2_ordered(&counts, &probs, "gaps")
+    }
+}
+
+/// The gap test on `rolls` ([`Gap::finish`]).
+pub fn gap(rolls: &[u32], k: usize) -> Outcome {
+    let mut acc = Gap::new(k);
+    acc.push(rolls);
+    acc.finish()
 }
 
 /// The counts and probabilities of gap lengths 0..t−1 and ≥ t.
-fn categories(gaps: &[u64], m: u64, p: f64) -> (Vec<u64>, Vec<f64>) {
+pub(super) fn categories(gaps: &[u64], m: u64, p: f64) -> (Vec<u64>, Vec<f64>) {
     let q = 1.0 - p;
     let mut t = 0usize;
     while m as f64 * q.powi(t as i32) >= super::MIN_EXPECTED {

@@ -4,7 +4,7 @@
 //!
 //! - [`frequency`]: Pearson's χ² on the face counts, two-sided;
 //! - [`serial`]: χ² on non-overlapping consecutive pairs (Knuth's test B);
-//! - [`runs`]: runs up, with Knuth's covariance matrix (test G), ties
+//! - [`runs`]: the number of runs up and down (Levene & Wolfowitz), ties
 //!   broken by a fixed, documented jitter;
 //! - [`gap`]: gaps between rolls in the lower half of the faces (test C);
 //! - [`poker`]: distinct faces in hands of 5 (the partition test, D);
@@ -15,6 +15,10 @@
 //!   lags 1..L (after test K);
 //! - [`drift`]: χ² homogeneity of the face counts over consecutive blocks.
 //!
+//! Each test is a running state that takes the rolls a slice at a time
+//! ([`Battery`] holds them all), so a log of any length is tested in one
+//! pass and constant memory.
+//!
 //! D. E. Knuth, The Art of Computer Programming, vol. 2, 3rd ed. (1997),
 //! §3.3.2. Every test returns an [`Outcome`]: a χ² (or normal) statistic
 //! with its df and p-value, or the reason the log cannot support the test
@@ -22,6 +26,8 @@
 //! Categories are pooled ([`pool_adjacent`], [`pool_small`]) until each
 //! expects at least [`MIN_EXPECTED`] counts, so that the χ² reference holds.
 
+#[cfg(test)]
+mod batch;
 pub mod correlation;
 pub mod coupon;
 pub mod drift;
@@ -37,27 +43,88 @@ mod validation;
 use super::{gof, TestResult};
 pub use crate::tolerance::MIN_EXPECTED;
 
+/// Every test of the battery as a running state: it takes the rolls (face
+/// indices in `0..k`) a slice at a time as they stream in, holds no roll
+/// beyond the few a test still needs (a pending pair, hand or triple, the
+/// last L for the serial correlations), and finishes into the outcomes.
+/// Its memory grows with k and the parameters, not with n; its results do
+/// not depend on how the rolls were cut into slices.
+#[derive(Debug, Clone)]
+pub struct Battery {
+    frequency: frequency::Frequency,
+    serial: serial::Serial,
+    runs: runs::Runs,
+    gap: gap::Gap,
+    poker: poker::Poker,
+    coupon: coupon::Coupon,
+    permutation: permutation::Permutation,
+    correlation: correlation::SerialCorrelation,
+    drift: drift::Blocks,
+}
+
+impl Battery {
+    /// No rolls yet, of a die of `k` faces: `lags` for
+    /// `serial_correlation`, `blocks` for `drift`.
+    pub fn new(k: usize, lags: usize, blocks: usize) -> Self {
+        Battery {
+            frequency: frequency::Frequency::new(k),
+            serial: serial::Serial::new(k),
+            runs: runs::Runs::new(k),
+            gap: gap::Gap::new(k),
+            poker: poker::Poker::new(k),
+            coupon: coupon::Coupon::new(k),
+            permutation: permutation::Permutation::new(k),
+            correlation: correlation::SerialCorrelation::new(lags),
+            drift: drift::Blocks::new(k, blocks),
+        }
+    }
+
+    /// Takes the next rolls, each a face index below k.
+    pub fn push(&mut self, rolls: &[u32]) {
+        self.frequency.push(rolls);
+        self.serial.push(rolls);
+        self.runs.push(rolls);
+        self.gap.push(rolls);
+        self.poker.push(rolls);
+        self.coupon.push(rolls);
+        self.permutation.push(rolls);
+        self.correlation.push(rolls);
+        self.drift.push(rolls);
+    }
+
+    /// The count of each face so far.
+    pub fn counts(&self) -> &[u64] {
+        self.frequency.counts()
+    }
+
+    /// The drift test's table of face counts by block.
+    pub fn blocks(&self) -> Vec<Vec<u64>> {
+        self.drift.table()
+    }
+
+    /// Every test's outcome, by name, in the battery's order.
+    pub fn finish(&self) -> [(&'static str, Outcome); 9] {
+        [
+            ("frequency", self.frequency.finish()),
+            ("serial", self.serial.finish()),
+            ("runs", self.runs.finish()),
+            ("gap", self.gap.finish()),
+            ("poker", self.poker.finish()),
+            ("coupon_collector", self.coupon.finish()),
+            ("permutation", self.permutation.finish()),
+            ("serial_correlation", self.correlation.finish()),
+            ("drift", drift::drift(&self.drift.table())),
+        ]
+    }
+}
+
 /// Every test of the battery on `rolls` (face indices in `0..k`), by name,
 /// in the battery's order: `lags` for `serial_correlation`, `blocks` for
-/// `drift`.
+/// `drift` ([`Battery`] in one slice).
 pub fn run(rolls: &[u32], k: usize, lags: usize, blocks: usize) -> [(&'static str, Outcome); 9] {
-    [
-        ("frequency", frequency::frequency(rolls, k)),
-        ("serial", serial::serial(rolls, k)),
-        ("runs", runs::runs(rolls, k)),
-        ("gap", gap::gap(rolls, k)),
-        ("poker", poker::poker(rolls, k)),
-        ("coupon_collector", coupon::coupon(rolls, k)),
-        ("permutation", permutation::permutation(rolls, k)),
-        (
-            "serial_correlation",
-            correlation::serial_correlation(rolls, lags),
-        ),
-        (
-            "drift",
-            drift::drift(&drift::block_counts(rolls, k, blocks)),
-        ),
-    ]
+    let mut battery = Battery::new(k, lags, blocks);
+    battery.push(rolls);
+    battery.finish()
 }
 
 /// What one test of the battery found.

@@ -11,7 +11,7 @@ pub const TUPLE: usize = 3;
 /// The key of a triple's weak ordering: the comparisons (a, b), (a, c),
 /// (b, c), each Less, Equal or Greater, as a number 0..27 (13 of them
 /// occur).
-fn key(a: u32, b: u32, c: u32) -> usize {
+pub(super) fn key(a: u32, b: u32, c: u32) -> usize {
     let o = |x: u32, y: u32| match x.cmp(&y) {
         Ordering::Less => 0,
         Ordering::Equal => 1,
@@ -52,20 +52,68 @@ pub fn probabilities(k: usize) -> [f64; 27] {
     probs
 }
 
-/// The permutation test on the non-overlapping triples (x_{3j}, x_{3j+1},
-/// x_{3j+2}): Pearson's χ² of the counts of the 13 weak orderings against
-/// [`probabilities`], orderings expecting fewer than 5 pooled; df =
-/// categories − 1 (12 when all expect enough). Skipped when k < 2 or the
-/// triples are too few.
+/// The triples so far.
+#[derive(Debug, Clone)]
+pub struct Permutation {
+    k: usize,
+    /// The rolls of the triple being filled.
+    tuple: [u32; TUPLE],
+    filled: usize,
+    counts: [u64; 27],
+}
+
+impl Permutation {
+    /// No rolls yet, of a die of `k` faces.
+    pub fn new(k: usize) -> Self {
+        Permutation {
+            k,
+            tuple: [0; TUPLE],
+            filled: 0,
+            counts: [0; 27],
+        }
+    }
+
+    /// Takes the next rolls.
+    pub fn push(&mut self, mut rolls: &[u32]) {
+        if self.filled > 0 {
+            let take = (TUPLE - self.filled).min(rolls.len());
+            self.tuple[self.filled..self.filled + take].copy_from_slice(&rolls[..take]);
+            self.filled += take;
+            rolls = &rolls[take..];
+            if self.filled < TUPLE {
+                return;
+            }
+            let t = self.tuple;
+            self.counts[key(t[0], t[1], t[2])] += 1;
+            self.filled = 0;
+        }
+        let triples = rolls.chunks_exact(TUPLE);
+        let rest = triples.remainder();
+        for t in triples {
+            self.counts[key(t[0], t[1], t[2])] += 1;
+        }
+        self.tuple[..rest.len()].copy_from_slice(rest);
+        self.filled = rest.len();
+    }
+
+    /// The permutation test on the non-overlapping triples (x_{3j},
+    /// x_{3j+1}, x_{3j+2}): Pearson's χ² of the counts of the 13 weak
+    /// orderings against [`probabilities`], orderings expecting fewer than 5
+    /// pooled; df = categories − 1 (12 when all expect enough). Skipped
+    /// when k < 2 or the triples are too few.
+    pub fn finish(&self) -> Outcome {
+        if self.k < 2 {
+            return Outcome::Skipped("a die with one face has one ordering".into());
+        }
+        chi2_unordered(&self.counts, &probabilities(self.k), "triples")
+    }
+}
+
+/// The permutation test on `rolls` ([`Permutation::finish`]).
 pub fn permutation(rolls: &[u32], k: usize) -> Outcome {
-    if k < 2 {
-        return Outcome::Skipped("a die with one face has one ordering".into());
-    }
-    let mut counts = [0u64; 27];
-    for t in rolls.chunks_exact(TUPLE) {
-        counts[key(t[0], t[1], t[2])] += 1;
-    }
-    chi2_unordered(&counts, &probabilities(k), "triples")
+    let mut acc = Permutation::new(k);
+    acc.push(rolls);
+    acc.finish()
 }
 
 #[cfg(test)]

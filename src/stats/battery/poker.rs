@@ -25,18 +25,53 @@ pub fn probabilities(k: usize) -> Vec<f64> {
         .collect()
 }
 
-/// Knuth's partition ("poker") test (§3.3.2 D) on the non-overlapping
-/// hands (x_{5j}, …, x_{5j+4}): Pearson's χ² of the counts of hands with
-/// r distinct faces against [`probabilities`], adjacent r pooled to 5
-/// expected; df = categories − 1. Skipped when k < 2 or the hands are too
-/// few.
-pub fn poker(rolls: &[u32], k: usize) -> Outcome {
-    if k < 2 {
-        return Outcome::Skipped("a die with one face has one kind of hand".into());
+/// The hands so far.
+#[derive(Debug, Clone)]
+pub struct Poker {
+    k: usize,
+    /// The rolls of the hand being dealt.
+    hand: [u32; HAND],
+    dealt: usize,
+    /// Hands by their number of distinct faces, 1..=min(5, k).
+    counts: Vec<u64>,
+}
+
+impl Poker {
+    /// No rolls yet, of a die of `k` faces.
+    pub fn new(k: usize) -> Self {
+        Poker {
+            k,
+            hand: [0; HAND],
+            dealt: 0,
+            counts: vec![0; HAND.min(k).max(1)],
+        }
     }
-    let probs = probabilities(k);
-    let mut counts = vec![0u64; probs.len()];
-    for hand in rolls.chunks_exact(HAND) {
+
+    /// Takes the next rolls.
+    pub fn push(&mut self, mut rolls: &[u32]) {
+        if self.dealt > 0 {
+            let take = (HAND - self.dealt).min(rolls.len());
+            self.hand[self.dealt..self.dealt + take].copy_from_slice(&rolls[..take]);
+            self.dealt += take;
+            rolls = &rolls[take..];
+            if self.dealt < HAND {
+                return;
+            }
+            let hand = self.hand;
+            self.count(&hand);
+            self.dealt = 0;
+        }
+        let hands = rolls.chunks_exact(HAND);
+        let rest = hands.remainder();
+        for hand in hands {
+            self.count(hand);
+        }
+        self.hand[..rest.len()].copy_from_slice(rest);
+        self.dealt = rest.len();
+    }
+
+    #[inline]
+    fn count(&mut self, hand: &[u32]) {
         let mut seen = [0u32; HAND];
         let mut distinct = 0;
         for &x in hand {
@@ -45,9 +80,27 @@ pub fn poker(rolls: &[u32], k: usize) -> Outcome {
                 distinct += 1;
             }
         }
-        counts[distinct - 1] += 1;
+        self.counts[distinct - 1] += 1;
     }
-    chi2_ordered(&counts, &probs, "hands")
+
+    /// Knuth's partition ("poker") test (§3.3.2 D) on the non-overlapping
+    /// hands (x_{5j}, …, x_{5j+4}): Pearson's χ² of the counts of hands
+    /// with r distinct faces against [`probabilities`], adjacent r pooled to
+    /// 5 expected; df = categories − 1. Skipped when k < 2 or the hands are
+    /// too few.
+    pub fn finish(&self) -> Outcome {
+        if self.k < 2 {
+            return Outcome::Skipped("a die with one face has one kind of hand".into());
+        }
+        chi2_ordered(&self.counts, &probabilities(self.k), "hands")
+    }
+}
+
+/// The poker test on `rolls` ([`Poker::finish`]).
+pub fn poker(rolls: &[u32], k: usize) -> Outcome {
+    let mut acc = Poker::new(k);
+    acc.push(rolls);
+    acc.finish()
 }
 
 #[cfg(test)]

@@ -103,7 +103,13 @@ fn a_sticky_die_fails_serial_runs_and_correlation() {
         let sticky = rng.next_u64() < u64::MAX / 10;
         rolls.push(if sticky { last } else { face(&mut rng, 6) });
     }
-    for name in ["serial", "serial_correlation", "poker", "permutation"] {
+    for name in [
+        "serial",
+        "runs",
+        "serial_correlation",
+        "poker",
+        "permutation",
+    ] {
         let p = p_of(&rolls, 6, name);
         assert!(p < 1e-6, "{name}: {p}");
     }
@@ -138,7 +144,14 @@ fn an_lcgs_low_bits_fail() {
             x & 7
         })
         .collect();
-    for name in ["frequency", "serial", "gap", "poker", "coupon_collector"] {
+    for name in [
+        "frequency",
+        "serial",
+        "runs",
+        "gap",
+        "poker",
+        "coupon_collector",
+    ] {
         let p = p_of(&rolls, 8, name);
         assert!(p < 1e-6, "{name}: {p}");
     }
@@ -161,7 +174,7 @@ fn a_die_that_changes_halfway_drifts() {
 }
 
 #[test]
-fn outcomes_that_avoid_repeating_fail_serial_and_permutation() {
+fn outcomes_that_avoid_repeating_fail_serial_runs_and_permutation() {
     // Never the same face twice running: a reroll on a repeat.
     let mut rng = seeded_rng(31);
     let mut rolls = vec![face(&mut rng, 6)];
@@ -171,7 +184,7 @@ fn outcomes_that_avoid_repeating_fail_serial_and_permutation() {
             rolls.push(x);
         }
     }
-    for name in ["serial", "permutation", "poker"] {
+    for name in ["serial", "runs", "permutation", "poker"] {
         let p = p_of(&rolls, 6, name);
         assert!(p < 1e-6, "{name}: {p}");
     }
