@@ -435,6 +435,9 @@ fn fast_path(
 ) -> Result<RecordReader<BufReader<Box<dyn Read>>>> {
     let (lines, consumed) = (reader.lines(), reader.consumed());
     let at = |e: Invalid| anyhow::anyhow!("{source}: {}", e.message);
+    if options.keep_rolls {
+        return ordered_path(reader, plan, source, options, tally);
+    }
     let advance = |n| progress.advance(n);
     if let Some((scan, rest)) = file
         .map(|file| scan::scan_file(file, consumed, plan, &advance))
@@ -468,6 +471,54 @@ fn fast_path(
         BufReader::new(rest),
         options.dialect.delimiter,
         lines + scan.lines + 1,
+    )
+    .at_offset(consumed + stopped.taken))
+}
+
+/// [`fast_path`] when the rolls are kept in order: the ordered scanner
+/// streams a one-column log's faces into the tally, block by block.
+fn ordered_path(
+    reader: RecordReader<BufReader<Box<dyn Read>>>,
+    plan: scan::Plan,
+    source: &str,
+    options: &ReadOptions,
+    tally: &mut Tally,
+) -> Result<RecordReader<BufReader<Box<dyn Read>>>> {
+    let (lines, consumed) = (reader.lines(), reader.consumed());
+    let buffered = reader.into_inner();
+    let pending = buffered.buffer().to_vec();
+    let mut inner = buffered.into_inner();
+    let (mut faces, mut taken_lines, mut failed) = (Vec::new(), 0u64, None);
+    let stopped = scan::scan_blocks(&mut inner, pending, &mut |block| {
+        if failed.is_some() {
+            return 0;
+        }
+        faces.clear();
+        let (used, block_lines) = scan::ordered_faces(block, plan.limits, &mut faces);
+        match tally.add_ordered(&faces) {
+            Ok(()) => {
+                taken_lines += block_lines;
+                used
+            }
+            Err(e) => {
+                failed = Some(e);
+                0
+            }
+        }
+    })
+    .with_context(|| source.to_string())?;
+    if let Some(e) = failed {
+        bail!("{source}: {}", e.message);
+    }
+    let rest: Box<dyn Read> = if stopped.at_end {
+        Box::new(Cursor::new(stopped.pending))
+    } else {
+        Box::new(Cursor::new(stopped.pending).chain(inner))
+    };
+    Ok(RecordReader::new(
+        BufReader::new(rest),
+        options.dialect.delimiter,
+        lines + taken_lines + 1,
     )
     .at_offset(consumed + stopped.taken))
 }

@@ -233,6 +233,61 @@ impl Tally {
         Ok(())
     }
 
+    /// Adds the rolls of the ordered fast path (integer faces, each its own
+    /// slot, within the scan's limits) to the single group, in order: what
+    /// [`Tally::add`] does for each, in one call.
+    pub fn add_ordered(&mut self, faces: &[u32]) -> Result<(), Invalid> {
+        let Some(&last) = faces.last() else {
+            return Ok(());
+        };
+        self.total = self
+            .total
+            .checked_add(faces.len() as u64)
+            .ok_or_else(overflow)?;
+        let before = self.domain.largest().0;
+        let mut counts = Vec::new();
+        for &face in faces {
+            if counts.len() <= face as usize {
+                counts.resize(face as usize + 1, 0u64);
+            }
+            counts[face as usize] += 1;
+        }
+        let seen = counts.iter().enumerate().filter(|(_, &n)| n > 0);
+        self.domain.note_integers(seen.map(|(face, _)| face as u64));
+        if self.domain.largest().0 != before {
+            // As for `merge_scan`: the fast path keeps no lines.
+            self.max_at = None;
+        }
+        let index_of_group = match self.group_index.get(&b""[..]) {
+            Some(&i) => i,
+            None => self.new_group(b"", None)?,
+        };
+        let g = &mut self.groups[index_of_group];
+        if g.counts.len() < counts.len() {
+            g.counts.resize(counts.len(), 0);
+        }
+        for (total, n) in g.counts.iter_mut().zip(&counts) {
+            *total += n;
+        }
+        g.n += faces.len() as u64;
+        for &face in faces {
+            g.pairs.add(g.prev, face);
+            g.prev = face;
+        }
+        if self.keep_rolls {
+            g.rolls.extend_from_slice(faces);
+            if g.rolls.len() >= SINK_BATCH {
+                if let Some(sink) = &self.sink {
+                    let mut sink = sink.0.lock().unwrap_or_else(PoisonError::into_inner);
+                    sink(index_of_group, &g.rolls);
+                    g.rolls.clear();
+                }
+            }
+        }
+        self.last_roll = Some((index_of_group, last));
+        Ok(())
+    }
+
     /// Adds the rolls of a fast-path [`Scan`] to the single group: they
     /// continue the current input's sequence.
     pub fn merge_scan(&mut self, scan: &Scan) -> Result<(), Invalid> {

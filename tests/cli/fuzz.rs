@@ -207,15 +207,17 @@ fn agree(bytes: Vec<u8>, general: &ReadOptions, fast: &ReadOptions) -> Result<()
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(3000))]
 
-    /// The fast path changes no answer: same dataset, or the same error.
+    /// The fast path changes no answer: same dataset, or the same error;
+    /// with the rolls kept in order (the ordered scanner), the same rolls.
     #[test]
     fn fast_and_general_paths_agree(
         bytes in mostly_integer_log(),
         faces in prop_oneof![Just(None), Just(Some(6u64)), Just(Some(500u64))],
         skip_invalid in any::<bool>(),
         column in prop_oneof![Just(None), Just(Some(ColumnSpec::Index(1)))],
+        keep_rolls in any::<bool>(),
     ) {
-        let general = ReadOptions { faces, skip_invalid, column, general_only: true, ..ReadOptions::default() };
+        let general = ReadOptions { faces, skip_invalid, column, keep_rolls, general_only: true, ..ReadOptions::default() };
         let fast = ReadOptions { general_only: false, ..general.clone() };
         agree(bytes, &general, &fast)?;
     }

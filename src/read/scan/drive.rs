@@ -32,6 +32,14 @@ use super::plan::Plan;
 /// Bytes read per block.
 const BLOCK: usize = 1 << 20;
 
+/// Bytes of a mapped file scanned at a time.
+const MAPPED_BLOCK: usize = 256 << 10;
+
+/// How far behind the scan a mapped file's pages are let go (see
+/// `scan_mapped`); with [`MAPPED_BLOCK`], the resident memory a scanning
+/// thread adds: about 512 KiB.
+const RELEASE_LAG: usize = 256 << 10;
+
 /// Files with fewer bytes than this left to read are streamed on one core.
 const PARALLEL_FROM: u64 = 8 << 20;
 
@@ -82,6 +90,17 @@ pub fn scan_reader(
     plan: Plan,
     acc: &mut Scan,
 ) -> io::Result<Stopped> {
+    scan_blocks(reader, pending, &mut |block| scan_plan(block, plan, acc))
+}
+
+/// Reads `reader` block by block after `pending` (bytes already read),
+/// handing each block's whole lines to `step`, which returns how many bytes
+/// it took: less than it was given stops the scan there.
+pub fn scan_blocks(
+    reader: &mut dyn Read,
+    pending: Vec<u8>,
+    step: &mut dyn FnMut(&[u8]) -> usize,
+) -> io::Result<Stopped> {
     let mut buf = pending;
     let mut at_end = false;
     let mut total = 0u64;
@@ -100,7 +119,7 @@ pub fn scan_reader(
         // complete line in it means a line longer than a block: the general
         // path reports that one.
         let whole = buf.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        let taken = scan_plan(&buf[..whole], plan, acc);
+        let taken = step(&buf[..whole]);
         buf.drain(..taken);
         total += taken as u64;
         if taken < whole || whole == 0 || at_end {
@@ -153,7 +172,7 @@ fn scan_file_parallel(
     }
     bounds.push(len);
     let map = map_file(file, len);
-    let map = map.as_deref();
+    let map = map.as_ref();
     let pieces: Vec<io::Result<Piece>> = std::thread::scope(|s| {
         let handles: Vec<_> = bounds
             .windows(2)
@@ -269,18 +288,42 @@ fn map_file(file: &File, len: u64) -> Option<memmap2::Mmap> {
     (map.len() as u64 == len).then_some(map)
 }
 
-/// Scans `from..to` (whole lines) of the mapped file `bytes`.
+/// Lets the kernel drop the pages of `map` under `len` bytes from `at`
+/// from this process: they stay in the page cache, but no longer count in
+/// its resident memory, which would otherwise grow to the file's size.
+#[allow(unsafe_code)]
+fn release(map: &memmap2::Mmap, at: usize, len: usize) {
+    // SAFETY: MADV_DONTNEED on a read-only map of a file only drops page
+    // table entries: a later read of those bytes faults the same file
+    // pages back in. A failure leaves the pages mapped, which is harmless.
+    let _ = unsafe { map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, at, len) };
+}
+
+/// Scans `from..to` (whole lines) of the mapped file `map`, letting the
+/// pages go once scanned: up to [`RELEASE_LAG`] behind the scan, since a
+/// page fault maps the cached pages around it too (Linux's fault-around,
+/// 64 KiB by default), and pages mapped again just behind a release would
+/// stay.
 fn scan_mapped(
-    bytes: &[u8],
+    map: &memmap2::Mmap,
     from: u64,
     to: u64,
     plan: Plan,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Piece {
+    let bytes: &[u8] = map;
     let mut acc = Scan::new();
     let (mut pos, to) = (from as usize, to as usize);
+    let mut released = pos;
+    let mut release_behind = |at: usize| {
+        let upto = at.saturating_sub(RELEASE_LAG) / RELEASE_LAG * RELEASE_LAG;
+        if upto > released {
+            release(map, released, upto - released);
+            released = upto;
+        }
+    };
     while pos < to {
-        let end = (pos + BLOCK).min(to);
+        let end = (pos + MAPPED_BLOCK).min(to);
         let whole = if end == to {
             end
         } else {
@@ -296,6 +339,7 @@ fn scan_mapped(
         };
         progress((whole - pos) as u64);
         let taken = scan_plan(&bytes[pos..whole], plan, &mut acc);
+        release_behind(pos + taken);
         if taken < whole - pos {
             return Piece {
                 scan: acc,

@@ -15,6 +15,8 @@
 //! - `avx512.rs`: a sixth tier for blocks of short lines on CPUs with
 //!   AVX-512 VBMI2;
 //! - `columns.rs`: [`scan_columns`], the multi-column scanner;
+//! - `ordered.rs`: [`ordered_faces`], the faces of a one-column log in
+//!   order, for `audit`;
 //! - `dispatch.rs`: [`scan_plan`], which picks the scanner for the plan and
 //!   the build for the CPU;
 //! - `drive.rs`: [`scan_reader`] and [`scan_file`], the only code here
@@ -36,11 +38,13 @@ mod drive;
 mod lines;
 #[allow(unsafe_code)]
 mod masks;
+mod ordered;
 mod plan;
 
 pub use columns::scan_columns;
 pub use counts::{PairCounts, Scan, NO_PREVIOUS};
 pub use dispatch::scan_plan;
-pub use drive::{scan_file, scan_reader, Stopped};
+pub use drive::{scan_blocks, scan_file, scan_reader, Stopped};
 pub use lines::scan;
+pub use ordered::ordered_faces;
 pub use plan::{Columns, Limits, Plan};
