@@ -17,9 +17,18 @@ pub struct SerialCorrelation {
     lagged: Vec<u128>,
     /// The first L rolls.
     head: Vec<u64>,
-    /// The last L rolls, the latest at `(n − 1) mod L`.
-    ring: Vec<u64>,
+    /// The last min(n, L) rolls, oldest first.
+    tail: Vec<u64>,
+    /// Scratch: `tail` and the rolls being pushed, in one run.
+    run: Vec<u64>,
 }
+
+/// Rolls summed in 64 bits at a time: a product of two faces below 2^24
+/// is below 2^48, so 2^16 of them cannot overflow.
+const SPAN: usize = 1 << 16;
+
+/// Faces below this have products that [`SPAN`] of fit in 64 bits.
+const SMALL_FACE: u64 = 1 << 24;
 
 impl SerialCorrelation {
     /// No rolls yet; lags 1..`lags`.
@@ -31,29 +40,64 @@ impl SerialCorrelation {
             squares: 0,
             lagged: vec![0; lags],
             head: Vec::with_capacity(lags),
-            ring: vec![0; lags.max(1)],
+            tail: Vec::with_capacity(lags),
+            run: Vec::new(),
         }
     }
 
     /// Takes the next rolls.
     pub fn push(&mut self, rolls: &[u32]) {
-        let lags = self.lags;
-        let width = self.ring.len() as u64;
-        for &x in rolls {
-            let x = u64::from(x);
-            let n = self.n;
-            for h in 1..=lags.min(n as usize) {
-                let before = self.ring[((n - h as u64) % width) as usize];
-                self.lagged[h - 1] += u128::from(x * before);
-            }
-            self.sum += u128::from(x);
-            self.squares += u128::from(x * x);
-            if self.head.len() < lags {
-                self.head.push(x);
-            }
-            self.ring[(n % width) as usize] = x;
-            self.n += 1;
+        for span in rolls.chunks(SPAN) {
+            self.push_span(span);
         }
+    }
+
+    /// Takes at most [`SPAN`] rolls: the sums of the span in 64 bits
+    /// (each lag a tight loop over one run of the tail and the span, which
+    /// the compiler vectorises), added to the 128-bit totals once; faces of
+    /// 2^24 or more are summed in 128 bits throughout.
+    fn push_span(&mut self, rolls: &[u32]) {
+        let lags = self.lags;
+        let mut run = std::mem::take(&mut self.run);
+        run.clear();
+        run.extend_from_slice(&self.tail);
+        let start = run.len();
+        run.extend(rolls.iter().map(|&x| u64::from(x)));
+        let fresh = &run[start..];
+        let small = fresh.iter().all(|&x| x < SMALL_FACE);
+        if small {
+            self.sum += u128::from(fresh.iter().sum::<u64>());
+            self.squares += u128::from(fresh.iter().map(|&x| x * x).sum::<u64>());
+        } else {
+            self.sum += fresh.iter().map(|&x| u128::from(x)).sum::<u128>();
+            self.squares += fresh
+                .iter()
+                .map(|&x| u128::from(x) * u128::from(x))
+                .sum::<u128>();
+        }
+        for h in 1..=lags.min(run.len().saturating_sub(1)) {
+            // Pairs (x_i, x_{i+h}) whose later roll is new: later rolls
+            // run[max(start, h)..], earlier ones h before them.
+            let from = start.max(h);
+            let (later, earlier) = (&run[from..], &run[from - h..run.len() - h]);
+            self.lagged[h - 1] += if small {
+                u128::from(later.iter().zip(earlier).map(|(&a, &b)| a * b).sum::<u64>())
+            } else {
+                later
+                    .iter()
+                    .zip(earlier)
+                    .map(|(&a, &b)| u128::from(a) * u128::from(b))
+                    .sum::<u128>()
+            };
+        }
+        for &x in fresh.iter().take(lags.saturating_sub(self.head.len())) {
+            self.head.push(x);
+        }
+        self.tail.clear();
+        self.tail
+            .extend_from_slice(&run[run.len().saturating_sub(lags)..]);
+        self.n += rolls.len() as u64;
+        self.run = run;
     }
 
     /// The lag-h serial correlations r_1..r_L of the rolls as numbers (the
@@ -82,8 +126,7 @@ impl SerialCorrelation {
         if denominator <= 0.0 {
             return None;
         }
-        let width = self.ring.len() as i128;
-        let last = |j: i128| i128::from(self.ring[((n - 1 - j) % width) as usize]);
+        let last = |j: i128| i128::from(self.tail[self.tail.len() - 1 - j as usize]);
         Some(
             (1..=self.lags)
                 .map(|h| {
@@ -181,5 +224,62 @@ mod tests {
             serial_correlation(&[3; 10], 5),
             Outcome::Skipped(_)
         ));
+    }
+
+    /// The lagged sums by definition, in 128 bits: Σ_{i≥h} x_i x_{i−h}.
+    fn lagged_by_definition(rolls: &[u32], lags: usize) -> Vec<u128> {
+        (1..=lags)
+            .map(|h| {
+                (h..rolls.len())
+                    .map(|i| u128::from(rolls[i]) * u128::from(rolls[i - h]))
+                    .sum()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn spans_and_pieces_give_the_sums_by_definition() {
+        // Pieces that cut the log anywhere (shorter than the lags, across a
+        // span), small faces and faces of 2^24 and more (summed in 128
+        // bits), the first and last rolls.
+        let mut z: u64 = 1;
+        let mut next = |top: u64| {
+            z = z
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((z >> 33) % top) as u32
+        };
+        for top in [6u64, 1 << 24, u64::from(u32::MAX)] {
+            let rolls: Vec<u32> = (0..(SPAN + 1000)).map(|_| next(top)).collect();
+            for cuts in [vec![], vec![1, 2, 3], vec![3, SPAN - 2, SPAN + 7]] {
+                let mut acc = SerialCorrelation::new(5);
+                let mut at = 0;
+                for &cut in &cuts {
+                    acc.push(&rolls[at..cut]);
+                    at = cut;
+                }
+                acc.push(&rolls[at..]);
+                assert_eq!(
+                    acc.lagged,
+                    lagged_by_definition(&rolls, 5),
+                    "top {top}, cuts {cuts:?}"
+                );
+                let sum: u128 = rolls.iter().map(|&x| u128::from(x)).sum();
+                let squares: u128 = rolls.iter().map(|&x| u128::from(x) * u128::from(x)).sum();
+                assert_eq!((acc.sum, acc.squares), (sum, squares));
+                assert_eq!(
+                    acc.head,
+                    rolls[..5].iter().map(|&x| u64::from(x)).collect::<Vec<_>>()
+                );
+                assert_eq!(
+                    acc.tail,
+                    rolls[rolls.len() - 5..]
+                        .iter()
+                        .map(|&x| u64::from(x))
+                        .collect::<Vec<_>>()
+                );
+                assert_eq!(acc.n, rolls.len() as u64);
+            }
+        }
     }
 }
