@@ -7,9 +7,17 @@
 //! object is an invalid row, and so is a line that is not a JSON object,
 //! is not valid JSON, lacks a field or names one twice. Blank lines are
 //! passed over, as in CSV; a UTF-8 byte-order mark at the start and `\r\n`
-//! endings are allowed. Each line is parsed by serde_json with a visitor
-//! that keeps only the wanted fields and skips the others without building
-//! them.
+//! endings are allowed.
+//!
+//! A line of the common shape (one flat object, see [`fast`]) is read by a
+//! hand-written scanner straight from the input's buffer; any other line is
+//! read into a buffer and parsed by serde_json with a visitor that keeps
+//! only the wanted fields and skips the others without building them. The
+//! scanner accepts only lines serde_json reads as valid rows, with the same
+//! values, so the two paths differ only in speed: every invalid row, its
+//! line and its message come from serde_json's path.
+
+mod fast;
 
 use std::fmt;
 use std::io::{self, BufRead};
@@ -17,7 +25,7 @@ use std::io::{self, BufRead};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 
 use super::domain::Invalid;
-use super::records::{read_line, BOM};
+use super::records::{read_line, BOM, MAX_LINE};
 
 /// The field names a row is read from.
 #[derive(Debug, Clone)]
@@ -43,12 +51,55 @@ pub struct Row {
     pub count: Option<u64>,
 }
 
+/// One row lent by [`JsonLines::read_ref`] until the next read: its text
+/// as bytes, valid UTF-8.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowRef<'a> {
+    /// The 1-based line it is on.
+    pub line: u64,
+    /// The face.
+    pub face: &'a [u8],
+    /// The group, with `--by`.
+    pub group: Option<&'a [u8]>,
+    /// The count, with `--counts`.
+    pub count: Option<u64>,
+}
+
+impl RowRef<'_> {
+    /// The row, owned.
+    pub fn to_row(self) -> Row {
+        Row {
+            line: self.line,
+            face: owned(self.face),
+            group: self.group.map(owned),
+            count: self.count,
+        }
+    }
+}
+
+impl Row {
+    /// The row, lent.
+    pub fn lend(&self) -> RowRef<'_> {
+        RowRef {
+            line: self.line,
+            face: self.face.as_bytes(),
+            group: self.group.as_deref().map(str::as_bytes),
+            count: self.count,
+        }
+    }
+}
+
 /// Reads [`Row`]s from a buffered byte stream.
 pub struct JsonLines<R> {
     input: R,
     fields: Fields,
     line_buf: Vec<u8>,
     lines: u64,
+    /// Bytes of the input's buffer lent with the last row, consumed at the
+    /// next read.
+    lent: usize,
+    /// The last row read by serde_json's path, lent with `read_ref`.
+    row: Row,
 }
 
 impl<R: BufRead> JsonLines<R> {
@@ -59,15 +110,40 @@ impl<R: BufRead> JsonLines<R> {
             fields,
             line_buf: Vec::new(),
             lines: 0,
+            lent: 0,
+            row: Row::default(),
         }
+    }
+
+    /// The next row, owned: as [`JsonLines::read_ref`].
+    #[allow(clippy::type_complexity)]
+    pub fn read(&mut self) -> io::Result<Result<Option<Row>, (u64, Invalid)>> {
+        Ok(self.read_ref()?.map(|row| row.map(RowRef::to_row)))
     }
 
     /// The next row: `Ok(Ok(Some(row)))`, `Ok(Ok(None))` at the end,
     /// `Ok(Err((line, why)))` for an invalid row (reading goes on after
     /// it), `Err` when the input cannot be read.
     #[allow(clippy::type_complexity)]
-    pub fn read(&mut self) -> io::Result<Result<Option<Row>, (u64, Invalid)>> {
+    pub fn read_ref(&mut self) -> io::Result<Result<Option<RowRef<'_>>, (u64, Invalid)>> {
+        self.input.consume(std::mem::take(&mut self.lent));
         loop {
+            // The first line goes the general way: it may start with a BOM.
+            if self.lines > 0 {
+                if let Some((line, count)) = self.fast_line()? {
+                    self.lines += 1;
+                    self.lent = line.len;
+                    // The same bytes as `fast_line` read: nothing was consumed.
+                    let buf = self.input.fill_buf()?;
+                    let text = |span: Option<(usize, usize)>| span.map(|(from, to)| &buf[from..to]);
+                    return Ok(Ok(Some(RowRef {
+                        line: self.lines,
+                        face: text(line.spans[0]).unwrap_or_default(),
+                        group: text(line.spans[1]),
+                        count,
+                    })));
+                }
+            }
             let Some(too_long) = self.next_line()? else {
                 return Ok(Ok(None));
             };
@@ -79,8 +155,37 @@ impl<R: BufRead> JsonLines<R> {
             if self.line_buf.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            return Ok(parse(&self.line_buf, &self.fields, line).map(Some));
+            self.row = match parse(&self.line_buf, &self.fields, line) {
+                Ok(row) => row,
+                Err(bad) => return Ok(Err(bad)),
+            };
+            return Ok(Ok(Some(self.row.lend())));
         }
+    }
+
+    /// What [`fast::line`] reads of the next line, with its count, when the
+    /// line is whole in the input's buffer; else `None`. Nothing is consumed.
+    fn fast_line(&mut self) -> io::Result<Option<(fast::Line, Option<u64>)>> {
+        let buf = self.input.fill_buf()?;
+        // A line longer than MAX_LINE (its `\n` counted) is an error.
+        let buf = &buf[..buf.len().min(MAX_LINE)];
+        let names = [
+            Some(self.fields.face.as_str()),
+            self.fields.by.as_deref(),
+            self.fields.count.as_deref(),
+        ];
+        let Some(line) = fast::line(buf, names) else {
+            return Ok(None);
+        };
+        // As serde_json's path reads a count: its text parsed as a u64.
+        let count = match line.spans[2] {
+            None => None,
+            Some((from, to)) => match std::str::from_utf8(&buf[from..to]).map(str::parse::<u64>) {
+                Ok(Ok(n)) => Some(n),
+                _ => return Ok(None),
+            },
+        };
+        Ok(Some((line, count)))
     }
 
     /// Reads one physical line (without its `\n` / `\r\n`) into
@@ -95,6 +200,16 @@ impl<R: BufRead> JsonLines<R> {
             self.line_buf.drain(..BOM.len());
         }
         Ok(Some(physical.too_long))
+    }
+}
+
+/// `value`, valid UTF-8, as a string: an ASCII value byte by byte, so that
+/// it is not checked a second time.
+fn owned(value: &[u8]) -> String {
+    if value.is_ascii() {
+        value.iter().map(|&b| char::from(b)).collect()
+    } else {
+        String::from_utf8_lossy(value).into_owned()
     }
 }
 
@@ -306,9 +421,17 @@ mod tests {
         }
     }
 
-    /// Every row of `text`: the row, or the line and reason of an invalid one.
-    fn rows(text: &[u8], fields: Fields) -> Vec<Result<Row, (u64, &'static str, String)>> {
-        let mut reader = JsonLines::new(text, fields);
+    /// A row, or the line, reason and message of an invalid one.
+    type Read = Result<Row, (u64, &'static str, String)>;
+
+    /// Every row of `text`.
+    fn rows(text: &[u8], fields: Fields) -> Vec<Read> {
+        rows_from(text, fields)
+    }
+
+    /// Every row of `input`.
+    fn rows_from<R: BufRead>(input: R, fields: Fields) -> Vec<Read> {
+        let mut reader = JsonLines::new(input, fields);
         let mut out = Vec::new();
         loop {
             match reader.read().unwrap() {
@@ -410,5 +533,307 @@ mod tests {
         let got = rows(&text, fields(None));
         assert_eq!(got[0].as_ref().unwrap_err().1, "line too long");
         assert_eq!(got[1], Ok(row(2, "3", None)));
+        // After the first line, where the fast path reads: a line of
+        // exactly MAX_LINE bytes (its `\n` counted) is read, one more is
+        // too long, as the general path counts them.
+        for (len, want) in [(MAX_LINE, Ok(())), (MAX_LINE + 1, Err("line too long"))] {
+            let mut text = b"{\"face\":1}\n".to_vec();
+            let start = text.len();
+            text.extend_from_slice(b"{\"face\":2,\"x\":\"");
+            let head = text.len() - start;
+            // The line: its head, the 7s, and `"}\n`.
+            text.extend(std::iter::repeat_n(b'7', len - head - 3));
+            text.extend_from_slice(b"\"}\n{\"face\":3}\n");
+            let got = rows(&text, fields(None));
+            assert_eq!(got.len(), 3);
+            match want {
+                Ok(()) => assert_eq!(got[1], Ok(row(2, "2", None))),
+                Err(key) => assert_eq!(got[1].as_ref().unwrap_err().1, key),
+            }
+            assert_eq!(got[2], Ok(row(3, "3", None)));
+        }
+    }
+
+    /// The figures in the module doc of [`fast`]: the serde_json path and
+    /// the fast path on the same lines, and the whole reader.
+    /// `cargo test --release --lib jsonl_speed -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn jsonl_speed() {
+        use std::time::Instant;
+        const N: usize = 1_000_000;
+        let mut text = Vec::new();
+        for i in 0..N {
+            text.extend_from_slice(
+                format!("{{\"t\": {}, \"face\": {}}}\n", i + 1, i * 7 % 6 + 1).as_bytes(),
+            );
+        }
+        let lines: Vec<&[u8]> = text.split_inclusive(|&b| b == b'\n').collect();
+        let fields = fields(None);
+        let names = [Some("face"), None, None];
+        let per_line = |start: Instant| start.elapsed().as_nanos() as f64 / N as f64;
+        for _ in 0..5 {
+            let start = Instant::now();
+            let mut sum = 0;
+            for (i, line) in lines.iter().enumerate() {
+                let row = parse(&line[..line.len() - 1], &fields, i as u64 + 1).unwrap();
+                sum += row.face.len();
+            }
+            let serde = per_line(start);
+            let start = Instant::now();
+            for line in &lines {
+                let (from, to) = fast::line(line, names).unwrap().spans[0].unwrap();
+                sum += to - from;
+            }
+            let scan = per_line(start);
+            let start = Instant::now();
+            let mut reader = JsonLines::new(&text[..], fields.clone());
+            while let Ok(Some(row)) = reader.read_ref().unwrap() {
+                sum += row.face.len();
+            }
+            let whole = per_line(start);
+            println!("ns a line: serde_json path {serde:.1}, fast::line {scan:.1}, JsonLines::read {whole:.1} ({sum})");
+        }
+    }
+
+    /// Random lines, mostly of the common shape and some a little off it,
+    /// for the agreement of the two paths.
+    mod lines {
+        use proptest::prelude::*;
+        use proptest::sample::select;
+
+        /// One of `valid`, or one in `1 / odd` of the time one of `odd`.
+        fn pick(
+            odd_in: u32,
+            valid: &'static [&'static str],
+            odd: &'static [&'static str],
+        ) -> BoxedStrategy<String> {
+            prop_oneof![
+                odd_in - 1 => select(valid).prop_map(str::to_string),
+                1 => select(odd).prop_map(str::to_string),
+            ]
+            .boxed()
+        }
+
+        /// A structural piece: nearly always valid, so that a line is
+        /// usually off in one place only.
+        fn mostly(
+            valid: &'static [&'static str],
+            odd: &'static [&'static str],
+        ) -> BoxedStrategy<String> {
+            pick(40, valid, odd)
+        }
+
+        fn space() -> BoxedStrategy<String> {
+            mostly(&["", " ", "", "\t", "  ", "\r"], &["\u{c}", "\n"])
+        }
+
+        /// A key that is `valid` but now and then written wrong or as
+        /// another key.
+        fn key(valid: &'static [&'static str]) -> BoxedStrategy<String> {
+            pick(
+                20,
+                valid,
+                &[
+                    "face",
+                    "\"fa\\u0063e\"",
+                    "\"\"",
+                    "\"\u{e9}\"",
+                    "\"face",
+                    "'face'",
+                    "\"Face\"",
+                    "\"fa\tce\"",
+                    "\"x\u{1}\"",
+                    "\"face\"",
+                    "\"player\"",
+                    "\"count\"",
+                ],
+            )
+        }
+
+        /// A value: mostly an integer or a plain string, which a wanted
+        /// field may hold, else anything near them.
+        fn value() -> BoxedStrategy<String> {
+            pick(
+                8,
+                &[
+                    "1",
+                    "6",
+                    "20",
+                    "0",
+                    "-1",
+                    "123456",
+                    "\"3\"",
+                    "\"nat 20\"",
+                    "\"ann\"",
+                    "\"\u{2680}\"",
+                    "4",
+                    "\"5\"",
+                    "\"\"",
+                ],
+                &[
+                    "1.5",
+                    "true",
+                    "false",
+                    "null",
+                    "\"a\\\"b\\\\c\"",
+                    "\"\\u00e9\\n\"",
+                    "-0",
+                    "01",
+                    "1.0",
+                    "1e0",
+                    "1E+2",
+                    "-1.5e-3",
+                    "18446744073709551615",
+                    "18446744073709551616",
+                    "-9223372036854775808",
+                    "-9223372036854775809",
+                    "99999999999999999999999",
+                    "+1",
+                    ".5",
+                    "1.",
+                    "1e",
+                    "0x1",
+                    "\"+5\"",
+                    "\" 3 \"",
+                    "\"\\u0000\"",
+                    "\"\\x\"",
+                    "\"\\u12g4\"",
+                    "\"tab\there\"",
+                    "tru",
+                    "nul",
+                    "True",
+                    "[]",
+                    "[1, 2]",
+                    "{}",
+                    "{\"a\": 1}",
+                    "\"\u{e9}\\/\"",
+                    "\"1",
+                    "1e400",
+                    "\"a\u{1}\"",
+                    "\"\u{1}\u{a9}\"",
+                ],
+            )
+        }
+
+        /// One line, without its end: an object of a few members, perhaps
+        /// with a byte put in or taken out somewhere. A `\u{1}` in a piece
+        /// stands for the byte 0xC3 alone, which is not UTF-8.
+        pub fn line() -> BoxedStrategy<Vec<u8>> {
+            let member = |name| {
+                let colon = mostly(&[":"], &["", "::", "="]);
+                (
+                    space(),
+                    key(name),
+                    space(),
+                    colon,
+                    space(),
+                    value(),
+                    space(),
+                )
+            };
+            // The wanted fields, each nearly always there, and others.
+            let wanted = [&["\"face\""][..], &["\"player\""], &["\"count\""]]
+                .map(|name| prop::option::weighted(0.95, member(name)));
+            let others = prop::collection::vec(member(&["\"t\"", "\"x\"", "\"\u{2680}\""]), 0..3);
+            let members = (wanted, others)
+                .prop_map(|(wanted, others)| {
+                    wanted
+                        .into_iter()
+                        .flatten()
+                        .chain(others)
+                        .collect::<Vec<_>>()
+                })
+                .prop_shuffle();
+            let comma = || mostly(&[","], &["", ",,", ";"]);
+            let seps = prop::collection::vec(comma(), 6);
+            let open = mostly(&["{"], &["", "[", "{{"]);
+            let close = mostly(&["}"], &["", "}}", "]", "},"]);
+            let tail = mostly(&["", " ", "\r"], &[" x", "\u{c}", " {}"]);
+            let edit = prop::option::weighted(
+                0.05,
+                (
+                    any::<prop::sample::Index>(),
+                    any::<bool>(),
+                    select(&b",}\"\\:0e.-\t\r\x0c\xff\xc3\xa9 "[..]),
+                ),
+            );
+            (space(), open, members, seps, close, tail, edit)
+                .prop_map(|(lead, open, members, seps, close, tail, edit)| {
+                    let mut text = lead + &open;
+                    for (i, (a, k, b, colon, c, v, d)) in members.into_iter().enumerate() {
+                        if i > 0 {
+                            text += &seps[i];
+                        }
+                        text += &(a + &k + &b + &colon + &c + &v + &d);
+                    }
+                    let mut bytes = (text + &close + &tail).into_bytes();
+                    for b in bytes.iter_mut().filter(|b| **b == 1) {
+                        *b = 0xc3;
+                    }
+                    if let Some((at, insert, byte)) = edit {
+                        let i = at.index(bytes.len() + 1);
+                        if insert {
+                            bytes.insert(i, byte);
+                        } else if i < bytes.len() {
+                            bytes.remove(i);
+                        }
+                    }
+                    bytes
+                })
+                .boxed()
+        }
+    }
+
+    /// The rows of `doc` read with the fast path off: each physical line
+    /// read on its own, as the first line of an input, which serde_json's
+    /// path always reads.
+    fn rows_by_serde_json(doc: &[u8], fields: &Fields) -> Vec<Read> {
+        let mut out = Vec::new();
+        for (i, line) in doc.split_inclusive(|&b| b == b'\n').enumerate() {
+            for row in rows(line, fields.clone()) {
+                out.push(match row {
+                    Ok(row) => Ok(Row {
+                        line: i as u64 + 1,
+                        ..row
+                    }),
+                    Err((_, key, message)) => Err((i as u64 + 1, key, message)),
+                });
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
+
+        /// The fast path and serde_json's agree on every line: the same
+        /// rows, invalid rows, lines and messages, whatever the buffer's
+        /// size (a line cut by the buffer's end goes to serde_json).
+        #[test]
+        fn the_fast_path_reads_what_serde_json_reads(
+            lines in proptest::collection::vec(lines::line(), 1..8),
+            crlf in proptest::prelude::any::<bool>(),
+            bom in proptest::prelude::any::<bool>(),
+            by in proptest::prelude::any::<bool>(),
+            counts in proptest::prelude::any::<bool>(),
+            capacity in 1usize..200,
+        ) {
+            let end: &[u8] = if crlf { b"\r\n" } else { b"\n" };
+            let mut doc = if bom { BOM.to_vec() } else { Vec::new() };
+            for line in &lines {
+                doc.extend_from_slice(line);
+                doc.extend_from_slice(end);
+            }
+            let fields = Fields {
+                face: "face".into(),
+                by: by.then(|| "player".into()),
+                count: counts.then(|| "count".into()),
+            };
+            let want = rows_by_serde_json(&doc, &fields);
+            proptest::prop_assert_eq!(&rows(&doc, fields.clone()), &want);
+            let small = std::io::BufReader::with_capacity(capacity, &doc[..]);
+            proptest::prop_assert_eq!(&rows_from(small, fields), &want);
+        }
     }
 }

@@ -593,24 +593,29 @@ fn read_jsonl<R: BufRead>(
         }
     }
     let first = tally.domain().first_slot();
+    let mut held = ahead.into_iter();
     loop {
-        let row = match ahead.pop_front() {
-            Some(row) => row,
-            None => match next()?.transpose() {
-                Some(row) => row,
-                None => return Ok(false),
-            },
-        };
-        let row = match row {
-            Ok(row) => row,
-            Err((line, why)) => {
+        let owned;
+        let row = match held.next() {
+            Some(Ok(row)) => {
+                owned = row;
+                owned.lend()
+            }
+            Some(Err((line, why))) => {
                 tally.invalid(source, line, why)?;
                 continue;
             }
+            None => match rows.read_ref().with_context(|| source.to_string())? {
+                Ok(Some(row)) => row,
+                Ok(None) => return Ok(false),
+                Err((line, why)) => {
+                    tally.invalid(source, line, why)?;
+                    continue;
+                }
+            },
         };
         let before = tally.domain().largest().0;
-        let group = row.group.as_deref().map(str::as_bytes);
-        match tally.add(group, row.face.as_bytes(), row.count) {
+        match tally.add(row.group, row.face, row.count) {
             Ok(()) => tally.added_at(before, source, row.line),
             Err(bad) => tally.invalid(source, row.line, bad)?,
         }

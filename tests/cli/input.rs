@@ -338,3 +338,108 @@ fn watch_reads_json_lines_like_csv() {
     let gz = gzip_two_members(&jsonl);
     assert_eq!(watch("jsonl", &gz), from_csv);
 }
+
+/// The log of [`rolls`] as JSON lines of the shape the fast path reads
+/// (after a first line with a byte-order mark, `\r\n` endings, escapes and
+/// non-ASCII text in a field that is not read), and as CSV.
+fn flat_logs(rolls: &[(&str, u32)]) -> (Vec<u8>, Vec<u8>) {
+    let mut csv = b"t,player,face\n".to_vec();
+    let mut jsonl = b"\xEF\xBB\xBF".to_vec();
+    for (i, (player, face)) in rolls.iter().enumerate() {
+        writeln!(csv, "{i},{player},{face}").unwrap();
+        let note = [
+            "",
+            "a \\\"quoted\\\" \\u00e9 \\\\ path",
+            "\u{2680} caf\u{e9}",
+        ][i % 3];
+        let face = if i % 5 == 0 {
+            format!("\"{face}\"")
+        } else {
+            face.to_string()
+        };
+        write!(
+            jsonl,
+            "{{\"t\": {i}, \"ok\": true, \"note\": \"{note}\", \"x\": -1.5e3, \"player\":\t\"{player}\", \"face\": {face}}}\r\n"
+        )
+        .unwrap();
+    }
+    (csv, jsonl)
+}
+
+#[test]
+fn json_lines_of_the_common_shape_fit_like_csv_across_many_buffers() {
+    // 20,000 rows of about 100 bytes: many fills of the reader's buffer,
+    // with lines cut at its end.
+    let dir = tempfile::tempdir().unwrap();
+    let (csv, jsonl) = flat_logs(&rolls(20_000));
+    assert!(jsonl.len() > 1_000_000);
+    let csv_path = json_file(dir.path(), "log.csv", &String::from_utf8(csv).unwrap());
+    let gz = gzip_two_members(&jsonl);
+    let gz_path = dir.path().join("log.jsonl.gz");
+    std::fs::write(&gz_path, &gz).unwrap();
+    let jsonl_path = dir.path().join("log.jsonl");
+    std::fs::write(&jsonl_path, &jsonl).unwrap();
+    for by in [&[][..], &["--by", "player"][..]] {
+        let reference = without_header(fit(&[&[csv_path.as_str()], by].concat(), b""));
+        if by.is_empty() {
+            assert_eq!(reference["n"], 20_000);
+        }
+        for path in [&jsonl_path, &gz_path] {
+            let report = fit(&[&[path.to_str().unwrap()], by].concat(), b"");
+            assert_eq!(without_header(report), reference, "{path:?} {by:?}");
+        }
+    }
+}
+
+#[test]
+fn bad_json_lines_after_many_good_ones_name_their_own_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut jsonl) = flat_logs(&rolls(5000));
+    // Lines 5001 to 5006: each off the common shape in one way.
+    for bad in [
+        "{\"face\": 1,}",
+        "{\"face\": -0}",
+        "{\"face\": 01}",
+        "{\"face\": 1, \"face\": 2}",
+        "{face: 1}",
+        "{\"face\": 2, \"t\": \"\\x\"}",
+    ] {
+        jsonl.extend_from_slice(bad.as_bytes());
+        jsonl.push(b'\n');
+    }
+    jsonl.extend_from_slice(b"{\"face\": 3, \"t\": {\"nested\": [1]}}\n{\"face\": 4}\n");
+    let path = dir.path().join("log.jsonl");
+    std::fs::write(&path, &jsonl).unwrap();
+    let path = path.to_str().unwrap();
+    let stderr = failure(&["fit", path], b"", 1);
+    assert!(
+        stderr.starts_with(&format!(
+            "diceml: {path}:5001: invalid JSON: trailing comma"
+        )),
+        "{stderr}"
+    );
+    let report = fit(&[path, "--skip-invalid"], b"");
+    assert_eq!(report["n"], 5002);
+    assert_eq!(report["skipped"]["rows"], 6);
+    let want = serde_json::json!({
+        "invalid JSON": 4,
+        "bad field type": 1,
+        "duplicate field": 1,
+    });
+    assert_eq!(report["skipped"]["reasons"], want);
+    let examples = report["skipped"]["examples"].as_array().unwrap();
+    assert_eq!(
+        examples[1],
+        format!("{path}:5002: field \"face\" is a number with a fraction or an exponent, not a string or an integer")
+    );
+    let lines: Vec<&str> = examples
+        .iter()
+        .map(|e| {
+            e.as_str().unwrap()[path.len() + 1..]
+                .split(':')
+                .next()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(lines[..3], ["5001", "5002", "5003"]);
+}
