@@ -98,32 +98,39 @@ impl Compression {
 
     /// `raw` decompressed; its errors say the stream is corrupt or
     /// truncated (the reader adds the input's name).
-    fn decoder(self, raw: Box<dyn Read>) -> io::Result<Box<dyn Read>> {
+    fn decoder<R: Read>(self, raw: R) -> io::Result<Decoded<R>> {
         const BUFFER: usize = 1 << 17;
-        let decoder: Box<dyn Read> = match self {
-            Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(
-                BufReader::with_capacity(BUFFER, raw),
-            )),
-            Compression::Zstd => Box::new(zstd::stream::read::Decoder::with_buffer(
-                BufReader::with_capacity(BUFFER, raw),
-            )?),
+        let raw = BufReader::with_capacity(BUFFER, raw);
+        let inner = match self {
+            Compression::Gzip => Decoder::Gzip(flate2::bufread::MultiGzDecoder::new(raw)),
+            Compression::Zstd => Decoder::Zstd(zstd::stream::read::Decoder::with_buffer(raw)?),
         };
-        Ok(Box::new(Decoded {
-            inner: decoder,
+        Ok(Decoded {
+            inner,
             compression: self,
-        }))
+        })
     }
 }
 
+/// The decoder of each compression.
+enum Decoder<R: Read> {
+    Gzip(flate2::bufread::MultiGzDecoder<BufReader<R>>),
+    Zstd(zstd::stream::read::Decoder<'static, BufReader<R>>),
+}
+
 /// A decoder whose errors say what was being decoded.
-struct Decoded {
-    inner: Box<dyn Read>,
+struct Decoded<R: Read> {
+    inner: Decoder<R>,
     compression: Compression,
 }
 
-impl Read for Decoded {
+impl<R: Read> Read for Decoded<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.inner.read(buf).map_err(|e| {
+        let got = match &mut self.inner {
+            Decoder::Gzip(d) => d.read(buf),
+            Decoder::Zstd(d) => d.read(buf),
+        };
+        got.map_err(|e| {
             let kind = match e.kind() {
                 io::ErrorKind::Interrupted => return e,
                 io::ErrorKind::UnexpectedEof => "truncated",
@@ -135,6 +142,92 @@ impl Read for Decoded {
             )
         })
     }
+}
+
+/// Bytes a [`ReadAhead`] thread decodes at a time.
+const AHEAD_CHUNK: usize = 1 << 18;
+
+/// Chunks a [`ReadAhead`] thread may decode before they are read.
+const AHEAD_CHUNKS: usize = 4;
+
+/// A reader run on a thread of its own, up to [`AHEAD_CHUNKS`] chunks
+/// ahead: decompressing a file and counting its rolls then share the
+/// cores instead of taking turns (a zstd log of 10^8 rolls: decoding 224
+/// ms, counting 40 ms; in one thread 266 ms). Errors arrive in their
+/// place in the stream. When the reader is dropped the thread's next send
+/// fails and it ends.
+struct ReadAhead {
+    chunks: std::sync::mpsc::Receiver<io::Result<Vec<u8>>>,
+    current: Vec<u8>,
+    at: usize,
+}
+
+impl ReadAhead {
+    fn new(mut inner: impl Read + Send + 'static) -> Self {
+        let (send, chunks) = std::sync::mpsc::sync_channel(AHEAD_CHUNKS);
+        std::thread::spawn(move || loop {
+            let mut chunk = vec![0; AHEAD_CHUNK];
+            let (mut got, mut failed) = (0, None);
+            while got < chunk.len() {
+                match inner.read(&mut chunk[got..]) {
+                    Ok(0) => break,
+                    Ok(n) => got += n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => {
+                        failed = Some(e);
+                        break;
+                    }
+                }
+            }
+            chunk.truncate(got);
+            // The bytes before an error, then the error.
+            if got > 0 && send.send(Ok(chunk)).is_err() {
+                return;
+            }
+            if let Some(e) = failed {
+                let _ = send.send(Err(e));
+                return;
+            }
+            if got < AHEAD_CHUNK {
+                return;
+            }
+        });
+        ReadAhead {
+            chunks,
+            current: Vec::new(),
+            at: 0,
+        }
+    }
+}
+
+impl Read for ReadAhead {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.at == self.current.len() {
+            match self.chunks.recv() {
+                Ok(chunk) => (self.current, self.at) = (chunk?, 0),
+                // The thread ended: the stream did.
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.current.len() - self.at);
+        buf[..n].copy_from_slice(&self.current[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+/// Reads until `buf` is full or the stream ends; returns the bytes read.
+pub fn read_full<R: Read + ?Sized>(reader: &mut R, buf: &mut [u8]) -> io::Result<usize> {
+    let mut got = 0;
+    while got < buf.len() {
+        match reader.read(&mut buf[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(got)
 }
 
 /// A reader that adds the bytes it reads to a shared count.
@@ -213,7 +306,10 @@ pub fn open_input(path: &Path) -> Result<Input> {
                 raw_read: None,
             })
         }
-        Some(compression) => compressed(Box::new(file), name, compression),
+        // A file's decoder runs on a thread of its own (it can move there).
+        Some(compression) => compressed(file, name, compression, |decoder| {
+            Box::new(ReadAhead::new(decoder))
+        }),
     }
 }
 
@@ -225,20 +321,28 @@ fn streamed(mut raw: Box<dyn Read>, name: String) -> Result<Input> {
     let raw: Box<dyn Read> = Box::new(io::Cursor::new(head).chain(raw));
     match compression {
         None => Ok(Input::from_reader(raw, name)),
-        Some(compression) => compressed(raw, name, compression),
+        Some(compression) => compressed(raw, name, compression, |decoder| Box::new(decoder)),
     }
 }
 
-/// `raw` read through the decoder of `compression`, counting its bytes.
-fn compressed(raw: Box<dyn Read>, name: String, compression: Compression) -> Result<Input> {
+/// `raw` read through the decoder of `compression`, counting its bytes;
+/// `run` boxes the decoder (a file's runs on a thread of its own,
+/// [`ReadAhead`]; standard input's stays, as its hashing cannot move).
+fn compressed<R: Read + 'static>(
+    raw: R,
+    name: String,
+    compression: Compression,
+    run: impl FnOnce(Decoded<RawCounted<R>>) -> Box<dyn Read>,
+) -> Result<Input> {
     let read = Arc::new(AtomicU64::new(0));
-    let raw = Box::new(RawCounted {
+    let raw = RawCounted {
         inner: raw,
         read: Arc::clone(&read),
-    });
-    let reader = compression
+    };
+    let decoder = compression
         .decoder(raw)
         .with_context(|| format!("{name}: cannot start the {} decoder", compression.name()))?;
+    let reader = run(decoder);
     Ok(Input {
         reader,
         name,
@@ -578,6 +682,48 @@ impl Read for Hashing {
         let n = self.inner.read(buf)?;
         self.digest.update(&buf[..n]);
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod read_ahead_tests {
+    use super::*;
+
+    /// Hands out `bytes` a few at a time, then fails.
+    struct Failing {
+        bytes: Vec<u8>,
+        at: usize,
+    }
+
+    impl Read for Failing {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.at == self.bytes.len() {
+                return Err(io::Error::new(io::ErrorKind::InvalidData, "bad block"));
+            }
+            let n = buf.len().min(7).min(self.bytes.len() - self.at);
+            buf[..n].copy_from_slice(&self.bytes[self.at..self.at + n]);
+            self.at += n;
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn read_ahead_passes_every_byte_then_the_error_in_its_place() {
+        let bytes: Vec<u8> = (0..3 * AHEAD_CHUNK + 5).map(|i| (i % 251) as u8).collect();
+        let mut ahead = ReadAhead::new(io::Cursor::new(bytes.clone()));
+        let mut got = Vec::new();
+        ahead.read_to_end(&mut got).expect("in memory");
+        assert_eq!(got, bytes);
+        let mut ahead = ReadAhead::new(Failing {
+            bytes: bytes.clone(),
+            at: 0,
+        });
+        let mut got = vec![0; bytes.len()];
+        // The bytes before the error are all there; then the error.
+        ahead.read_exact(&mut got).expect("the bytes come first");
+        assert_eq!(got, bytes);
+        let err = ahead.read(&mut [0; 16]).expect_err("then the error");
+        assert_eq!(err.to_string(), "bad block");
     }
 }
 

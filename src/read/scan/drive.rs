@@ -28,6 +28,7 @@ use std::io::{self, Read, Seek, SeekFrom};
 use super::counts::Scan;
 use super::dispatch::scan_plan;
 use super::plan::Plan;
+use crate::io::read_full;
 
 /// Bytes read per block.
 const BLOCK: usize = 1 << 20;
@@ -130,20 +131,6 @@ pub fn scan_blocks(
             });
         }
     }
-}
-
-/// Reads until `buf` is full or the stream ends; returns the bytes read.
-fn read_full(reader: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
-    let mut got = 0;
-    while got < buf.len() {
-        match reader.read(&mut buf[got..]) {
-            Ok(0) => break,
-            Ok(n) => got += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(got)
 }
 
 /// The outcome of scanning one piece of a file.
