@@ -214,12 +214,10 @@ impl Layout {
     }
 
     /// What the fast path may take of the rest of this input, if anything:
-    /// integer faces (within `limits`) of a roll log without groups; when
-    /// the rolls are kept in order, of a one-column log only (the ordered
-    /// scanner's case).
+    /// integer faces (within `limits`) of a roll log without groups (read
+    /// in order by the ordered scanners when the rolls are kept).
     pub fn fast_plan(&self, limits: Limits, options: &ReadOptions) -> Option<Plan> {
         let eligible = !options.general_only
-            && (!options.keep_rolls || self.width == 1)
             && self.by.is_none()
             && self.count.is_none()
             && options.labels.is_none();

@@ -475,8 +475,8 @@ fn fast_path(
     .at_offset(consumed + stopped.taken))
 }
 
-/// [`fast_path`] when the rolls are kept in order: the ordered scanner
-/// streams a one-column log's faces into the tally, block by block.
+/// [`fast_path`] when the rolls are kept in order: the ordered scanners
+/// stream the faces into the tally, block by block.
 fn ordered_path(
     reader: RecordReader<BufReader<Box<dyn Read>>>,
     plan: scan::Plan,
@@ -494,7 +494,10 @@ fn ordered_path(
             return 0;
         }
         faces.clear();
-        let (used, block_lines) = scan::ordered_faces(block, plan.limits, &mut faces);
+        let (used, block_lines) = match plan.columns {
+            None => scan::ordered_faces(block, plan.limits, &mut faces),
+            Some(columns) => scan::ordered_columns(block, plan.limits, columns, &mut faces),
+        };
         match tally.add_ordered(&faces) {
             Ok(()) => {
                 taken_lines += block_lines;

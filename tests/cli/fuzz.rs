@@ -268,19 +268,22 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(1000))]
 
     /// The multi-column fast path changes no answer either, with the face
-    /// column chosen by index or found by its name.
+    /// column chosen by index or found by its name, and the rolls kept in
+    /// order or not.
     #[test]
     fn fast_and_general_paths_agree_on_tables(
         (face, bytes) in (0..3usize).prop_flat_map(|face| (Just(face), mostly_clean_table(face))),
         faces in prop_oneof![Just(None), Just(Some(6u64))],
         skip_invalid in any::<bool>(),
         by_name in any::<bool>(),
+        keep_rolls in any::<bool>(),
     ) {
         let column = if by_name { None } else { Some(ColumnSpec::Index(face + 1)) };
         let general = ReadOptions {
             faces,
             skip_invalid,
             column,
+            keep_rolls,
             general_only: true,
             ..ReadOptions::default()
         };

@@ -2,7 +2,7 @@
 //! quotes, 64 bytes at a time, visiting only newlines and delimiters and
 //! counting a line's delimiters with `popcnt`.
 
-use super::counts::{pair, Scan, SMALL};
+use super::counts::{pair, Scan, NO_PREVIOUS, SMALL};
 use super::masks;
 use super::plan::{Columns, Limits};
 
@@ -15,23 +15,57 @@ use super::plan::{Columns, Limits};
 /// delimiters, and only those bytes are visited.
 #[inline(always)]
 pub fn scan_columns(bytes: &[u8], limits: Limits, columns: Columns, acc: &mut Scan) -> usize {
+    let Scan {
+        small,
+        other,
+        last,
+        lines,
+        ..
+    } = acc;
+    let Ok(small) = <&mut [u64; SMALL * SMALL]>::try_from(small.as_mut_slice()) else {
+        unreachable!("the table is allocated at its fixed size")
+    };
+    let count = |prev, face| pair(small, other, prev, face);
     // The commonest layout, the face last, has its own build.
     match columns.face + 1 == columns.width {
-        true => scan_columns_as::<true>(bytes, limits, columns, acc),
-        false => scan_columns_as::<false>(bytes, limits, columns, acc),
+        true => scan_columns_as::<true>(bytes, limits, columns, last, lines, count),
+        false => scan_columns_as::<false>(bytes, limits, columns, last, lines, count),
     }
+}
+
+/// The faces of the lines [`scan_columns`] takes, in order, appended to
+/// `faces`: for `audit` and `--sequential`, which keep the rolls' order.
+/// Returns (bytes consumed, lines consumed).
+pub fn ordered_columns(
+    bytes: &[u8],
+    limits: Limits,
+    columns: Columns,
+    faces: &mut Vec<u32>,
+) -> (usize, u64) {
+    let (mut last, mut lines) = (NO_PREVIOUS, 0);
+    let keep = |_, face| faces.push(face);
+    let used = match columns.face + 1 == columns.width {
+        true => scan_columns_as::<true>(bytes, limits, columns, &mut last, &mut lines, keep),
+        false => scan_columns_as::<false>(bytes, limits, columns, &mut last, &mut lines, keep),
+    };
+    (used, lines)
 }
 
 /// [`scan_columns`], built for the face field being the last (`LAST`) or
 /// not. When it is last, a line's face starts after the line's last
 /// delimiter (its field count is checked apart), so a block's share of the
 /// line needs only its highest delimiter, not the one at a given index.
+/// Each face taken goes to `take(previous face, face)`; `last` is the
+/// previous face on entry and the last one on return, and `total_lines`
+/// gains the lines consumed.
 #[inline(always)]
 fn scan_columns_as<const LAST: bool>(
     bytes: &[u8],
     limits: Limits,
     columns: Columns,
-    acc: &mut Scan,
+    last: &mut u32,
+    total_lines: &mut u64,
+    mut take_face: impl FnMut(u32, u32),
 ) -> usize {
     let Columns {
         delimiter,
@@ -65,12 +99,6 @@ fn scan_columns_as<const LAST: bool>(
             *to = base + select(mine, face_field - *field) as usize;
         }
         *field += seen;
-    };
-    let Scan {
-        small, other, last, ..
-    } = acc;
-    let Ok(small) = <&mut [u64; SMALL * SMALL]>::try_from(small.as_mut_slice()) else {
-        unreachable!("the table is allocated at its fixed size")
     };
     let mut prev = *last;
     let mut lines = 0u64;
@@ -129,10 +157,10 @@ fn scan_columns_as<const LAST: bool>(
                 .filter(|f| (limits.min..=limits.max).contains(f));
             let Some(face) = face else {
                 *last = prev;
-                acc.lines += lines;
+                *total_lines += lines;
                 return line;
             };
-            pair(small, other, prev, face);
+            take_face(prev, face);
             prev = face;
             line = at + 1;
             field = 0;
@@ -146,7 +174,7 @@ fn scan_columns_as<const LAST: bool>(
         base += 64;
     }
     *last = prev;
-    acc.lines += lines;
+    *total_lines += lines;
     line
 }
 

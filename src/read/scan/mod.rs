@@ -16,7 +16,8 @@
 //!   AVX-512 VBMI2;
 //! - `columns.rs`: [`scan_columns`], the multi-column scanner;
 //! - `ordered.rs`: [`ordered_faces`], the faces of a one-column log in
-//!   order, for `audit`;
+//!   order, for `audit` and `--sequential` (`columns.rs` has
+//!   [`ordered_columns`] for the others);
 //! - `dispatch.rs`: [`scan_plan`], which picks the scanner for the plan and
 //!   the build for the CPU;
 //! - `drive.rs`: [`scan_reader`] and [`scan_file`], the only code here
@@ -41,7 +42,7 @@ mod masks;
 mod ordered;
 mod plan;
 
-pub use columns::scan_columns;
+pub use columns::{ordered_columns, scan_columns};
 pub use counts::{PairCounts, Scan, NO_PREVIOUS};
 pub use dispatch::scan_plan;
 pub use drive::{scan_blocks, scan_file, scan_reader, Stopped};
