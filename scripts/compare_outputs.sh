@@ -74,6 +74,11 @@ cmds=(
   "fit --help"
   "simulate --help"
   "count --help"
+  "audit $d/fair_d6.csv"
+  "audit $d/loaded_d6.csv --format json"
+  "audit $d/loaded_d6.csv --faces 6 --check"
+  "audit $d/dicebot.csv --by user --column face"
+  "fit $d/loaded_d6.csv --sequential --format json"
 )
 stdin_cmds=(
   "simulate --faces 6 --n 300 --seed 6|fit - --exact"
@@ -87,6 +92,8 @@ stdin_cmds=(
   "simulate --faces 6 --n 2 --seed 1|fit -"
   "simulate --faces 6 --n 0 --seed 1|fit -"
   "simulate --faces 6 --n 0 --seed 1|count -"
+  "simulate --faces 20 --n 300000 --seed 12|audit - --format json"
+  "simulate --faces 6 --n 300000 --seed 13|gzip|audit - --faces 6"
 )
 text_inputs=(
   'face\n1\nx\n'
