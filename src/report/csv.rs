@@ -206,7 +206,12 @@ pub fn write_rolls(
 }
 
 /// Writes the faces' texts into `buf` and returns the length written:
-/// 8-byte copies from `short` when every face fits in 8 bytes, else slices.
+/// when every text is two bytes (a die of up to 10 faces, `1\n`...),
+/// two-byte copies to fixed places; otherwise 8-byte copies from `short`
+/// when every face fits in 8 bytes, else slices. The fixed places leave the
+/// copies independent of each other: advancing the end by each text's
+/// length chains every copy to the one before it, which took 0.8 ns a
+/// roll, more than drawing it.
 #[inline(never)]
 fn format_faces(
     faces: &[u32],
@@ -214,6 +219,13 @@ fn format_faces(
     text: &[Vec<u8>],
     buf: &mut [u8],
 ) -> usize {
+    if let Some(pairs) = short.filter(|t| t.iter().all(|&(_, len)| len == 2)) {
+        let out = &mut buf[..2 * faces.len()];
+        for (place, &f) in out.chunks_exact_mut(2).zip(faces) {
+            place.copy_from_slice(&pairs[f as usize].0[..2]);
+        }
+        return out.len();
+    }
     let mut end = 0;
     match short {
         Some(table) => {
@@ -237,6 +249,43 @@ fn format_faces(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_way_of_writing_faces_writes_the_same_bytes() {
+        // Two-byte texts (the fixed places), texts up to 8 bytes, longer.
+        for names in [
+            vec!["1", "2", "3"],
+            vec!["1", "10", "x"],
+            vec!["a", "longer than8"],
+        ] {
+            let text: Vec<Vec<u8>> = names
+                .iter()
+                .map(|n| format!("{n}\n").into_bytes())
+                .collect();
+            let faces: Vec<u32> = (0..1000u32)
+                .map(|i| (i * 7 + i / 3) % names.len() as u32)
+                .collect();
+            let want: Vec<u8> = faces
+                .iter()
+                .flat_map(|&f| text[f as usize].clone())
+                .collect();
+            let short: Vec<([u8; 8], usize)> = text
+                .iter()
+                .filter(|t| t.len() <= 8)
+                .map(|t| {
+                    let mut w = [0u8; 8];
+                    w[..t.len()].copy_from_slice(t);
+                    (w, t.len())
+                })
+                .collect();
+            let short = (short.len() == text.len()).then_some(&short[..]);
+            let mut buf = vec![0u8; 16 * faces.len() + 8];
+            for table in [short, None] {
+                let end = format_faces(&faces, table, &text, &mut buf);
+                assert_eq!(&buf[..end], &want[..], "{names:?}");
+            }
+        }
+    }
 
     #[test]
     fn csv_fields_are_quoted_when_needed() {
