@@ -93,7 +93,6 @@ stdin_cmds=(
   "simulate --faces 6 --n 0 --seed 1|fit -"
   "simulate --faces 6 --n 0 --seed 1|count -"
   "simulate --faces 20 --n 300000 --seed 12|audit - --format json"
-  "simulate --faces 6 --n 300000 --seed 13|gzip|audit - --faces 6"
 )
 text_inputs=(
   'face\n1\nx\n'

@@ -462,17 +462,32 @@ fn fast_path(
     let stopped = scan::scan_reader(&mut inner, pending, plan, &mut scan)
         .with_context(|| source.to_string())?;
     tally.merge_scan(&scan).map_err(at)?;
+    Ok(rest_of_stream(
+        stopped,
+        inner,
+        options,
+        lines + scan.lines + 1,
+        consumed,
+    ))
+}
+
+/// The general reader over what a streamed scan left: its pending bytes,
+/// then the rest of `inner` unless the stream ended; its first line is
+/// line `line` of the input, at byte `consumed` + the bytes the scan took.
+fn rest_of_stream(
+    stopped: scan::Stopped,
+    inner: Box<dyn Read>,
+    options: &ReadOptions,
+    line: u64,
+    consumed: u64,
+) -> RecordReader<BufReader<Box<dyn Read>>> {
     let rest: Box<dyn Read> = if stopped.at_end {
         Box::new(Cursor::new(stopped.pending))
     } else {
         Box::new(Cursor::new(stopped.pending).chain(inner))
     };
-    Ok(RecordReader::new(
-        BufReader::new(rest),
-        options.dialect.delimiter,
-        lines + scan.lines + 1,
-    )
-    .at_offset(consumed + stopped.taken))
+    RecordReader::new(BufReader::new(rest), options.dialect.delimiter, line)
+        .at_offset(consumed + stopped.taken)
 }
 
 /// [`fast_path`] when the rolls are kept in order: the ordered scanners
@@ -513,17 +528,13 @@ fn ordered_path(
     if let Some(e) = failed {
         bail!("{source}: {}", e.message);
     }
-    let rest: Box<dyn Read> = if stopped.at_end {
-        Box::new(Cursor::new(stopped.pending))
-    } else {
-        Box::new(Cursor::new(stopped.pending).chain(inner))
-    };
-    Ok(RecordReader::new(
-        BufReader::new(rest),
-        options.dialect.delimiter,
+    Ok(rest_of_stream(
+        stopped,
+        inner,
+        options,
         lines + taken_lines + 1,
-    )
-    .at_offset(consumed + stopped.taken))
+        consumed,
+    ))
 }
 
 /// The fields of a JSON-lines input: `--column` (default `face`), `--by`

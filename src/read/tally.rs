@@ -41,6 +41,16 @@ impl std::fmt::Debug for RollSink {
 /// Kept rolls handed to a [`RollSink`] once a group holds this many.
 const SINK_BATCH: usize = 1 << 16;
 
+/// Hands group `group`'s kept `rolls` to `sink`, if there is one, once
+/// they are [`SINK_BATCH`] or more.
+fn hand_over(sink: Option<&RollSink>, group: usize, rolls: &mut Vec<u32>) {
+    if let Some(sink) = sink.filter(|_| rolls.len() >= SINK_BATCH) {
+        let mut sink = sink.0.lock().unwrap_or_else(PoisonError::into_inner);
+        sink(group, rolls);
+        rolls.clear();
+    }
+}
+
 /// How many skipped rows are quoted in [`Skipped::examples`].
 pub const SKIPPED_EXAMPLES: usize = 10;
 
@@ -220,13 +230,7 @@ impl Tally {
             g.prev = slot;
             if self.keep_rolls {
                 g.rolls.push(slot);
-                if g.rolls.len() >= SINK_BATCH {
-                    if let Some(sink) = &self.sink {
-                        let mut sink = sink.0.lock().unwrap_or_else(PoisonError::into_inner);
-                        sink(index_of_group, &g.rolls);
-                        g.rolls.clear();
-                    }
-                }
+                hand_over(self.sink.as_ref(), index_of_group, &mut g.rolls);
             }
             self.last_roll = Some((index_of_group, slot));
         }
@@ -276,13 +280,7 @@ impl Tally {
         }
         if self.keep_rolls {
             g.rolls.extend_from_slice(faces);
-            if g.rolls.len() >= SINK_BATCH {
-                if let Some(sink) = &self.sink {
-                    let mut sink = sink.0.lock().unwrap_or_else(PoisonError::into_inner);
-                    sink(index_of_group, &g.rolls);
-                    g.rolls.clear();
-                }
-            }
+            hand_over(self.sink.as_ref(), index_of_group, &mut g.rolls);
         }
         self.last_roll = Some((index_of_group, last));
         Ok(())

@@ -214,6 +214,39 @@ fn quad_run<const CHECK: bool>(
     pos - start
 }
 
+/// The line at `pos`, one at a time, when the scanners take it: its face
+/// (`None` for a blank line) and the next line's start. They take 1 to 7
+/// ASCII digits without a leading zero, or nothing, ended by `\n` or
+/// `\r\n`, the value within `limits`; `None` at any other line.
+#[inline(always)]
+pub(super) fn plain_line(
+    bytes: &[u8],
+    mut pos: usize,
+    limits: Limits,
+) -> Option<(Option<u32>, usize)> {
+    let start = pos;
+    let mut value = 0u32;
+    let mut len = 0;
+    while len < 8 && pos < bytes.len() && bytes[pos].is_ascii_digit() {
+        value = value * 10 + u32::from(bytes[pos] - b'0');
+        pos += 1;
+        len += 1;
+    }
+    if bytes.get(pos) == Some(&b'\r') {
+        pos += 1;
+    }
+    let padded = len > 1 && bytes[start] == b'0';
+    if len > 7 || padded || bytes.get(pos) != Some(&b'\n') {
+        return None;
+    }
+    if len == 0 {
+        return Some((None, pos + 1));
+    }
+    (limits.min..=limits.max)
+        .contains(&value)
+        .then_some((Some(value), pos + 1))
+}
+
 /// A wider tier for blocks of short lines, where the CPU has one: the
 /// contract of the portable tier's `short_lines` (lines of one or two
 /// digits ending in the 64 bytes at `pos`, `*prev` below [`SMALL`]; bytes
@@ -357,31 +390,15 @@ pub fn scan_with(bytes: &[u8], limits: Limits, acc: &mut Scan, wide: impl ShortL
             lines += chunk_lines;
             continue;
         }
-        let start = pos;
-        let mut value = 0u32;
-        let mut len = 0;
-        while len < 8 && pos < n && bytes[pos].is_ascii_digit() {
-            value = value * 10 + u32::from(bytes[pos] - b'0');
-            pos += 1;
-            len += 1;
-        }
-        if bytes.get(pos) == Some(&b'\r') {
-            pos += 1;
-        }
-        let padded = len > 1 && bytes[start] == b'0';
-        if len > 7 || padded || bytes.get(pos) != Some(&b'\n') {
-            return stop(start, prev, lines, last, total_lines);
-        }
-        pos += 1;
+        let Some((face, next)) = plain_line(bytes, pos, limits) else {
+            return stop(pos, prev, lines, last, total_lines);
+        };
+        pos = next;
         lines += 1;
-        if len == 0 {
-            continue;
+        if let Some(value) = face {
+            pair(small, other, prev, value);
+            prev = value;
         }
-        if value < limits.min || value > limits.max {
-            return stop(start, prev, lines - 1, last, total_lines);
-        }
-        pair(small, other, prev, value);
-        prev = value;
     }
     stop(pos, prev, lines, last, total_lines)
 }

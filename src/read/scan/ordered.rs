@@ -10,6 +10,7 @@
 //! pairs and quads do not apply, and a line costs a few nanoseconds,
 //! against some fifty through the general reader.
 
+use super::lines::plain_line;
 use super::plan::Limits;
 
 /// Appends the faces of the whole lines of `bytes` to `faces`, in order,
@@ -29,29 +30,12 @@ pub fn ordered_faces(bytes: &[u8], limits: Limits, faces: &mut Vec<u32>) -> (usi
                 continue;
             }
         }
-        let start = pos;
-        let mut value = 0u32;
-        let mut len = 0;
-        while len < 8 && pos < n && bytes[pos].is_ascii_digit() {
-            value = value * 10 + u32::from(bytes[pos] - b'0');
-            pos += 1;
-            len += 1;
-        }
-        if bytes.get(pos) == Some(&b'\r') {
-            pos += 1;
-        }
-        let padded = len > 1 && bytes[start] == b'0';
-        if len > 7 || padded || bytes.get(pos) != Some(&b'\n') {
-            return (start, lines);
-        }
-        if len > 0 && (value < limits.min || value > limits.max) {
-            return (start, lines);
-        }
-        pos += 1;
+        let Some((face, next)) = plain_line(bytes, pos, limits) else {
+            return (pos, lines);
+        };
+        pos = next;
         lines += 1;
-        if len > 0 {
-            faces.push(value);
-        }
+        faces.extend(face);
     }
     (pos, lines)
 }
