@@ -77,9 +77,15 @@ impl DriftChart {
             shares,
             faces: faces.to_vec(),
             title: format!(
-                "Drift: {group_name}each face's share in {} blocks of {} rolls",
+                "Drift: {group_name}each face's share in {} blocks of {} rolls{}",
                 group.blocks.len(),
-                thousands(block)
+                thousands(block),
+                // The remainder of the log joins the last block.
+                match sizes.last() {
+                    Some(&last) if sizes.len() > 1 && last != block =>
+                        format!(" (the last {})", thousands(last)),
+                    _ => String::new(),
+                }
             ),
             subtitle,
             y_max: (top * 1.15).min(1.0),
