@@ -112,6 +112,7 @@ pub struct Scan {
     /// folded into `small` before they could wrap ([`Scan::after_triples`]).
     pub(super) triples: Vec<u32>,
     /// Bytes scanned since the triples were last folded.
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     pub(super) unfolded: u64,
     /// Every other pair, including the first roll's link ([`NO_PREVIOUS`], f).
     pub(super) other: PairCounts,
@@ -170,6 +171,7 @@ impl Scan {
     /// Notes `bytes` more bytes scanned, and folds the triples into the
     /// pairs table while no 32-bit counter can have wrapped: each triple
     /// takes at least 4 bytes, so a counter grows by at most bytes / 4.
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     pub(super) fn after_triples(&mut self, bytes: usize) {
         self.unfolded += bytes as u64;
         if self.unfolded / 4 < u64::from(u32::MAX) / 2 {

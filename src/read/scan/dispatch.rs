@@ -4,12 +4,20 @@
 //! (or the target's own baseline) elsewhere; a property test checks that
 //! the builds agree.
 
+use super::columns::scan_columns;
+use super::counts::Scan;
+use super::lines::scan;
+use super::plan::Plan;
+// The AVX-512 build's parts, on x86_64 only (one `use` a module, as the
+// layering guard reads them).
 #[cfg(target_arch = "x86_64")]
 use super::avx512;
-use super::columns::scan_columns;
-use super::counts::{Scan, SMALL};
-use super::lines::{scan, scan_with, ShortLines};
-use super::plan::{Limits, Plan};
+#[cfg(target_arch = "x86_64")]
+use super::counts::SMALL;
+#[cfg(target_arch = "x86_64")]
+use super::lines::{scan_with, ShortLines};
+#[cfg(target_arch = "x86_64")]
+use super::plan::Limits;
 
 /// Scans with `plan`: [`scan`] for one-column logs, [`scan_columns`]
 /// otherwise.

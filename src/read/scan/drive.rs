@@ -262,7 +262,9 @@ fn scan_range(
 }
 
 /// The file's bytes mapped into memory, when the map succeeds and still
-/// holds `len` bytes.
+/// holds `len` bytes. Only on Unix, where the pages can be released
+/// behind the scan ([`release`]); elsewhere the pieces are read.
+#[cfg(unix)]
 #[allow(unsafe_code)]
 fn map_file(file: &File, len: u64) -> Option<memmap2::Mmap> {
     // SAFETY: the map is only read, and only while the file is scanned;
@@ -275,9 +277,16 @@ fn map_file(file: &File, len: u64) -> Option<memmap2::Mmap> {
     (map.len() as u64 == len).then_some(map)
 }
 
+/// Not on this platform: see the Unix version.
+#[cfg(not(unix))]
+fn map_file(_: &File, _: u64) -> Option<memmap2::Mmap> {
+    None
+}
+
 /// Lets the kernel drop the pages of `map` under `len` bytes from `at`
 /// from this process: they stay in the page cache, but no longer count in
 /// its resident memory, which would otherwise grow to the file's size.
+#[cfg(unix)]
 #[allow(unsafe_code)]
 fn release(map: &memmap2::Mmap, at: usize, len: usize) {
     // SAFETY: MADV_DONTNEED on a read-only map of a file only drops page
@@ -285,6 +294,10 @@ fn release(map: &memmap2::Mmap, at: usize, len: usize) {
     // pages back in. A failure leaves the pages mapped, which is harmless.
     let _ = unsafe { map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, at, len) };
 }
+
+/// Not on this platform (nothing is mapped there).
+#[cfg(not(unix))]
+fn release(_: &memmap2::Mmap, _: usize, _: usize) {}
 
 /// Scans `from..to` (whole lines) of the mapped file `map`, letting the
 /// pages go once scanned: up to [`RELEASE_LAG`] behind the scan, since a
