@@ -3,8 +3,7 @@
 //! the streaming tests must equal), and the property tests that check it.
 
 use super::*;
-use crate::stats::{gof, TestResult};
-use crate::tolerance::LJUNG_BOX_MIN_ROLLS;
+use crate::stats::gof;
 use proptest::prelude::*;
 
 fn frequency(rolls: &[u32], k: usize) -> Outcome {
@@ -163,24 +162,10 @@ fn correlations(rolls: &[u32], lags: usize) -> Option<Vec<f64>> {
     )
 }
 
+/// The serial correlations of the whole log, by the definition; the test
+/// from them is the streaming one's ([`correlation::ljung_box`]).
 fn serial_correlation(rolls: &[u32], lags: usize) -> Outcome {
-    let n = rolls.len();
-    if (n as u64) < LJUNG_BOX_MIN_ROLLS || n <= 2 * lags {
-        return Outcome::Skipped(format!(
-            "{n} rolls are too few for serial correlations at {lags} lags (at least {LJUNG_BOX_MIN_ROLLS} and more than 2 per lag)"
-        ));
-    }
-    let Some(r) = correlations(rolls, lags) else {
-        return Outcome::Skipped("every roll is the same face".into());
-    };
-    let nf = n as f64;
-    let q = nf
-        * (nf + 2.0)
-        * r.iter()
-            .enumerate()
-            .map(|(i, r)| r * r / (nf - (i + 1) as f64))
-            .sum::<f64>();
-    Outcome::Tested(TestResult::chi2(q, lags as u64))
+    correlation::ljung_box(rolls.len() as u64, lags, || correlations(rolls, lags))
 }
 
 /// The old battery, but for `runs` (new in this form) and `drift` (whose

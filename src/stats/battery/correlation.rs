@@ -151,35 +151,44 @@ impl SerialCorrelation {
         )
     }
 
-    /// The Ljung–Box portmanteau test of the serial correlations at lags
-    /// 1..L (Knuth §3.3.2 K tests lag 1 alone; the lab standards ask for
-    /// several lags).
-    ///
-    /// ```text
-    /// Q = n(n + 2) Σ_{h=1..L} r_h² / (n − h),   df = L
-    /// ```
-    /// Ljung, G. M. & Box, G. E. P. (1978), Biometrika 65(2), 297–303; as
-    /// `statsmodels.stats.diagnostic.acorr_ljungbox`. Skipped when n < 50
-    /// or n ≤ 2L, or when every roll is equal.
+    /// The Ljung–Box test of the rolls so far ([`ljung_box`]).
     pub fn finish(&self) -> Outcome {
-        let (n, lags) = (self.n, self.lags);
-        if n < LJUNG_BOX_MIN_ROLLS || n <= 2 * lags as u64 {
-            return Outcome::Skipped(format!(
-                "{n} rolls are too few for serial correlations at {lags} lags (at least {LJUNG_BOX_MIN_ROLLS} and more than 2 per lag)"
-            ));
-        }
-        let Some(r) = self.correlations() else {
-            return Outcome::Skipped("every roll is the same face".into());
-        };
-        let nf = n as f64;
-        let q = nf
-            * (nf + 2.0)
-            * r.iter()
-                .enumerate()
-                .map(|(i, r)| r * r / (nf - (i + 1) as f64))
-                .sum::<f64>();
-        Outcome::Tested(TestResult::chi2(q, lags as u64))
+        ljung_box(self.n, self.lags, || self.correlations())
     }
+}
+
+/// The Ljung–Box portmanteau test of the serial correlations at lags
+/// 1..L of n rolls (Knuth §3.3.2 K tests lag 1 alone; the lab standards ask
+/// for several lags), `correlations` giving r_1..r_L (`None` when every
+/// roll is equal).
+///
+/// ```text
+/// Q = n(n + 2) Σ_{h=1..L} r_h² / (n − h),   df = L
+/// ```
+/// Ljung, G. M. & Box, G. E. P. (1978), Biometrika 65(2), 297–303; as
+/// `statsmodels.stats.diagnostic.acorr_ljungbox`. Skipped when n < 50
+/// or n ≤ 2L, or when every roll is equal.
+pub(super) fn ljung_box(
+    n: u64,
+    lags: usize,
+    correlations: impl FnOnce() -> Option<Vec<f64>>,
+) -> Outcome {
+    if n < LJUNG_BOX_MIN_ROLLS || n <= 2 * lags as u64 {
+        return Outcome::Skipped(format!(
+            "{n} rolls are too few for serial correlations at {lags} lags (at least {LJUNG_BOX_MIN_ROLLS} and more than 2 per lag)"
+        ));
+    }
+    let Some(r) = correlations() else {
+        return Outcome::Skipped("every roll is the same face".into());
+    };
+    let nf = n as f64;
+    let q = nf
+        * (nf + 2.0)
+        * r.iter()
+            .enumerate()
+            .map(|(i, r)| r * r / (nf - (i + 1) as f64))
+            .sum::<f64>();
+    Outcome::Tested(TestResult::chi2(q, lags as u64))
 }
 
 /// An exact integer, rounded once to f64; `None` on overflow.
